@@ -1,0 +1,53 @@
+"""Generate every shipped asset from its source: lus2 MJCF/USD (both variants) and the ground plane.
+
+    python -m legged_robots.assets.generate          # (re)write the files under assets/data/
+    python -m legged_robots.assets.generate --check  # exit 1 if any committed file is stale
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .paths import DATA_DIR, GROUND_USD, lus2_mjcf, lus2_scene_mjcf, lus2_usd
+
+
+def expected_files() -> dict[Path, str]:
+    """Every generated file and the text it must hold."""
+    from .ground import ground_usd_text
+    from .lus2 import description, mjcf, usd
+
+    files: dict[Path, str] = {GROUND_USD: ground_usd_text()}
+    for name, variant in description.VARIANTS.items():
+        files[lus2_mjcf(name)] = mjcf.robot_xml(variant)
+        files[lus2_scene_mjcf(name)] = mjcf.scene_xml(variant)
+        files[lus2_usd(name)] = usd.usd_text(variant)
+    return files
+
+
+def stale_files() -> list[Path]:
+    return [p for p, text in expected_files().items() if not p.is_file() or p.read_text() != text]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="only check that the committed files are up to date")
+    args = parser.parse_args(argv)
+    if args.check:
+        stale = stale_files()
+        for p in stale:
+            print(f"stale: {p.relative_to(DATA_DIR)}")
+        if stale:
+            print("run: python -m legged_robots.assets.generate")
+        return 1 if stale else 0
+    for path, text in expected_files().items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        changed = not path.is_file() or path.read_text() != text
+        path.write_text(text)
+        print(f"{'wrote' if changed else 'unchanged'}: {path.relative_to(DATA_DIR)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

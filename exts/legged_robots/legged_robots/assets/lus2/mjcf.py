@@ -1,0 +1,155 @@
+"""Write lus2 MJCF (robot + scene) from ``description``. Plain strings, no MuJoCo import needed."""
+
+from __future__ import annotations
+
+import math
+from xml.sax.saxutils import quoteattr
+
+from . import description as d
+
+
+
+def _f(values) -> str:
+    return " ".join(f"{v:.6g}" for v in values)
+
+
+def _quat_x(angle: float) -> tuple[float, float, float, float]:
+    return (math.cos(angle / 2), math.sin(angle / 2), 0.0, 0.0)
+
+
+def _group_of(joint: str) -> d.ActuatorGroup:
+    import re
+
+    for g in d.ACTUATOR_GROUPS:
+        if any(re.fullmatch(p, joint) for p in g.joint_patterns):
+            return g
+    raise KeyError(f"joint {joint!r} is in no actuator group")
+
+
+def _geom(shape: d.Shape, name: str) -> str:
+    cls = "collision" if shape.collide else "visual"
+    if shape.kind not in ("box", "sphere", "capsule", "cylinder"):
+        raise ValueError(f"unknown shape kind {shape.kind!r}")
+    # sizes share MuJoCo's convention: box half-extents, (radius,), (radius, half-length)
+    return (f'<geom name="{name}" class="{cls}" type="{shape.kind}" size="{_f(shape.size)}" pos="{_f(shape.pos)}" '
+            f'rgba="{_f(shape.rgba)}"/>')
+
+
+def robot_xml(variant: d.Variant) -> str:
+    """The robot alone (no floor): bodies nested, inactive joints welded, motors with effort limits."""
+    children: dict[str | None, list[d.Body]] = {}
+    for b in d.BODIES:
+        children.setdefault(b.parent, []).append(b)
+
+    lines: list[str] = []
+
+    def emit(body: d.Body, depth: int) -> None:
+        ind = "  " * depth
+        attrs = f'name="{body.name}" pos="{_f(body.offset)}"'
+        if body.roll:
+            attrs += f' quat="{_f(_quat_x(body.roll))}"'
+        lines.append(f"{ind}<body {attrs}>")
+        if body.parent is None:
+            lines.append(f'{ind}  <freejoint name="floating_base_joint"/>')
+        elif variant.is_active(body.joint):
+            g = _group_of(body.joint)
+            lines.append(f'{ind}  <joint name="{body.joint}" class="{g.name}" axis="{_f(body.axis_vector)}" '
+                         f'range="{_f(body.range)}"/>')
+        lines.append(f'{ind}  <inertial pos="{_f(body.com)}" mass="{body.mass:.6g}" diaginertia="{_f(body.inertia)}"/>')
+        for i, s in enumerate(body.shapes):
+            lines.append(f"{ind}  " + _geom(s, f"{body.name}_{'col' if s.collide else 'vis'}{i}"))
+        if body.parent is None:
+            lines.append(f'{ind}  <site name="imu" pos="0 0 0" size="0.01"/>')
+        if body.name in d.FEET:
+            sole = (d.FOOT_BOX_POS[0], 0.0, d.FOOT_BOX_POS[2] - d.FOOT_BOX_HALF[2])
+            lines.append(f'{ind}  <site name="{body.name.split("_")[0]}_foot" pos="{_f(sole)}" size="0.01"/>')
+        for c in children.get(body.name, []):
+            emit(c, depth + 1)
+        lines.append(f"{ind}</body>")
+
+    emit(d.BODY_BY_NAME[d.ROOT], 2)
+
+    defaults = []
+    for g in d.ACTUATOR_GROUPS:
+        defaults.append(
+            f'    <default class="{g.name}">\n'
+            f'      <joint armature="{g.motor.armature:.6g}" damping="0" frictionloss="0"/>\n'
+            f'      <motor ctrlrange="{-g.effort_limit:g} {g.effort_limit:g}"/>\n'
+            f"    </default>")
+    motors = [f'    <motor name="{j}" joint="{j}" class="{_group_of(j).name}"/>' for j in variant.joints]
+
+    q = d.default_joint_positions(variant.joints)
+    qpos = [0.0, 0.0, d.standing_height(d.default_joint_positions()), 1.0, 0.0, 0.0, 0.0]
+    # keyframe qpos follows MJCF (depth-first) joint order
+    qpos += [q[b.joint] for b in _depth_first() if variant.is_active(b.joint)]
+
+    return "\n".join([
+        "<!-- Generated from legged_robots/assets/lus2/description.py by",
+        "     python -m legged_robots.assets.lus2.generate. Do not edit by hand. -->",
+        f'<mujoco model="{variant.name}">',
+        '  <compiler angle="radian" autolimits="true"/>',
+        f'  <option timestep="{d.INTEGRATION_DT:g}" integrator="implicitfast"/>',
+        "  <default>",
+        '    <geom condim="3" friction="1.0 0.005 0.0001"/>',
+        '    <default class="visual">',
+        '      <geom contype="0" conaffinity="0" group="2" density="0"/>',
+        "    </default>",
+        '    <default class="collision">',
+        # robot geoms touch the floor (conaffinity 1) but never each other (conaffinity 0)
+        '      <geom contype="1" conaffinity="0" group="3" density="0"/>',
+        "    </default>",
+        *defaults,
+        "  </default>",
+        "  <worldbody>",
+        *lines,
+        "  </worldbody>",
+        "  <actuator>",
+        *motors,
+        "  </actuator>",
+        "  <sensor>",
+        '    <framequat name="imu_quat" objtype="site" objname="imu"/>',
+        '    <gyro name="imu_gyro" site="imu"/>',
+        '    <accelerometer name="imu_acc" site="imu"/>',
+        "  </sensor>",
+        "  <keyframe>",
+        f'    <key name="stand" qpos="{_f(qpos)}"/>',
+        "  </keyframe>",
+        "</mujoco>",
+        "",
+    ])
+
+
+def _depth_first() -> list[d.Body]:
+    children: dict[str | None, list[d.Body]] = {}
+    for b in d.BODIES:
+        children.setdefault(b.parent, []).append(b)
+    out: list[d.Body] = []
+
+    def walk(b: d.Body) -> None:
+        out.append(b)
+        for c in children.get(b.name, []):
+            walk(c)
+
+    walk(d.BODY_BY_NAME[d.ROOT])
+    return out
+
+
+def scene_xml(variant: d.Variant) -> str:
+    """A floor, a light and the robot, for plain MuJoCo."""
+    return "\n".join([
+        "<!-- Generated by python -m legged_robots.assets.lus2.generate. Do not edit by hand. -->",
+        f'<mujoco model="{variant.name}_scene">',
+        f'  <include file={quoteattr(variant.name + ".xml")}/>',
+        '  <visual><headlight diffuse="0.6 0.6 0.6" ambient="0.3 0.3 0.3"/></visual>',
+        "  <asset>",
+        '    <texture name="grid" type="2d" builtin="checker" rgb1="0.2 0.3 0.4" rgb2="0.1 0.2 0.3" '
+        'width="512" height="512" mark="edge" markrgb="0.8 0.8 0.8"/>',
+        '    <material name="grid" texture="grid" texrepeat="1 1" texuniform="true" reflectance="0.1"/>',
+        "  </asset>",
+        "  <worldbody>",
+        '    <light pos="0 0 3" dir="0 0 -1" directional="true"/>',
+        '    <geom name="floor" type="plane" size="0 0 0.05" material="grid" contype="1" conaffinity="1"/>',
+        "  </worldbody>",
+        "</mujoco>",
+        "",
+    ])

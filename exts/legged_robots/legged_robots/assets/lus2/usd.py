@@ -1,0 +1,107 @@
+"""Write the lus2 USD (UsdPhysics articulation) from ``description`` with ``pxr`` (usd-core).
+
+Bodies are siblings under the root prim (``/lus2/<link>``), posed at the zero joint configuration, so
+Isaac Lab's contact sensor (``{ENV_REGEX_NS}/Robot/.*``) finds every link. Joints live under
+``/lus2/joints``. Joints a variant leaves out become fixed joints.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from pxr import Gf, Sdf, Usd, UsdGeom, UsdPhysics
+
+from . import description as d
+
+
+def _quat(rot: np.ndarray) -> Gf.Quatf:
+    w, x, y, z = d.quat_from_matrix(rot)
+    return Gf.Quatf(w, Gf.Vec3f(x, y, z))
+
+
+def _add_shape(stage: Usd.Stage, path: str, shape: d.Shape) -> None:
+    if shape.kind == "box":
+        geom = UsdGeom.Cube.Define(stage, path)
+        geom.CreateSizeAttr(2.0)
+        scale = shape.size
+    elif shape.kind == "sphere":
+        geom = UsdGeom.Sphere.Define(stage, path)
+        geom.CreateRadiusAttr(shape.size[0])
+        scale = None
+    elif shape.kind == "capsule":
+        geom = UsdGeom.Capsule.Define(stage, path)
+        geom.CreateRadiusAttr(shape.size[0])
+        geom.CreateHeightAttr(2.0 * shape.size[1])
+        geom.CreateAxisAttr(UsdGeom.Tokens.z)
+        scale = None
+    elif shape.kind == "cylinder":
+        geom = UsdGeom.Cylinder.Define(stage, path)
+        geom.CreateRadiusAttr(shape.size[0])
+        geom.CreateHeightAttr(2.0 * shape.size[1])
+        geom.CreateAxisAttr(UsdGeom.Tokens.z)
+        scale = None
+    else:
+        raise ValueError(f"unknown shape kind {shape.kind!r}")
+    geom.AddTranslateOp().Set(Gf.Vec3d(*shape.pos))
+    if scale is not None:
+        geom.AddScaleOp().Set(Gf.Vec3f(*scale))
+    geom.CreateDisplayColorAttr([Gf.Vec3f(*shape.rgba[:3])])
+    if shape.collide:
+        UsdPhysics.CollisionAPI.Apply(geom.GetPrim())
+
+
+def build_stage(variant: d.Variant) -> Usd.Stage:
+    stage = Usd.Stage.CreateInMemory()
+    UsdGeom.SetStageUpAxis(stage, UsdGeom.Tokens.z)
+    UsdGeom.SetStageMetersPerUnit(stage, 1.0)
+    UsdPhysics.SetStageKilogramsPerUnit(stage, 1.0)
+
+    root = UsdGeom.Xform.Define(stage, "/lus2")
+    stage.SetDefaultPrim(root.GetPrim())
+    UsdPhysics.ArticulationRootAPI.Apply(root.GetPrim())
+    root.GetPrim().SetCustomDataByKey("st_gym:variant", variant.name)
+
+    poses = d.forward_kinematics()
+    for body in d.BODIES:
+        pos, rot = poses[body.name]
+        xf = UsdGeom.Xform.Define(stage, f"/lus2/{body.name}")
+        xf.AddTranslateOp().Set(Gf.Vec3d(*pos.tolist()))
+        xf.AddOrientOp().Set(_quat(rot))
+        prim = xf.GetPrim()
+        UsdPhysics.RigidBodyAPI.Apply(prim)
+        mass = UsdPhysics.MassAPI.Apply(prim)
+        mass.CreateMassAttr(body.mass)
+        mass.CreateCenterOfMassAttr(Gf.Vec3f(*body.com))
+        mass.CreateDiagonalInertiaAttr(Gf.Vec3f(*body.inertia))
+        mass.CreatePrincipalAxesAttr(Gf.Quatf(1.0, 0.0, 0.0, 0.0))
+        for i, shape in enumerate(body.shapes):
+            _add_shape(stage, f"/lus2/{body.name}/{'collision' if shape.collide else 'visual'}_{i}", shape)
+
+    UsdGeom.Scope.Define(stage, "/lus2/joints")
+    for body in d.BODIES:
+        if body.parent is None:
+            continue
+        path = f"/lus2/joints/{body.joint}"
+        if variant.is_active(body.joint):
+            joint = UsdPhysics.RevoluteJoint.Define(stage, path)
+            joint.CreateAxisAttr(body.axis.upper())
+            joint.CreateLowerLimitAttr(math.degrees(body.range[0]))  # UsdPhysics angles are in degrees
+            joint.CreateUpperLimitAttr(math.degrees(body.range[1]))
+        else:
+            joint = UsdPhysics.FixedJoint.Define(stage, path)
+        joint.CreateBody0Rel().SetTargets([Sdf.Path(f"/lus2/{body.parent}")])
+        joint.CreateBody1Rel().SetTargets([Sdf.Path(f"/lus2/{body.name}")])
+        joint.CreateLocalPos0Attr(Gf.Vec3f(*body.offset))
+        joint.CreateLocalRot0Attr(_quat(d.frame_rotation(body)))
+        joint.CreateLocalPos1Attr(Gf.Vec3f(0.0, 0.0, 0.0))
+        joint.CreateLocalRot1Attr(Gf.Quatf(1.0, 0.0, 0.0, 0.0))
+    return stage
+
+
+def usd_text(variant: d.Variant) -> str:
+    header = ("Generated from legged_robots/assets/lus2/description.py by "
+              "python -m legged_robots.assets.lus2.generate. Do not edit by hand.")
+    stage = build_stage(variant)
+    stage.GetRootLayer().documentation = header
+    return stage.GetRootLayer().ExportToString()

@@ -1,0 +1,31 @@
+"""Where the shipped asset files live. Every path here is inside the repository: nothing is downloaded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+GROUND_USD = DATA_DIR / "ground" / "ground_plane.usda"
+
+
+def lus2_mjcf(variant: str) -> Path:
+    """The robot alone, e.g. ``lus2_mjcf("lus2_27dof")``."""
+    return DATA_DIR / "lus2" / f"{variant}.xml"
+
+
+def lus2_scene_mjcf(variant: str) -> Path:
+    """The robot on a floor with a light: load this one in plain MuJoCo."""
+    return DATA_DIR / "lus2" / f"{variant}_scene.xml"
+
+
+def lus2_usd(variant: str) -> Path:
+    return DATA_DIR / "lus2" / f"{variant}.usda"
+
+
+def require(path: Path) -> Path:
+    """Return ``path`` if it exists, else raise an error that names it and how to regenerate it."""
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"asset file not found: {path}\n"
+            "  generated assets are committed; regenerate with: python -m legged_robots.assets.generate")
+    return path

@@ -1,0 +1,14 @@
+"""lus2 tasks. Ids: ``St-Velocity-Flat-Lus2`` (27 joints) and ``St-Velocity-Flat-Lus2-21dof``, each
+with a ``-Play`` variant (few envs, no observation noise, no pushes)."""
+
+import gymnasium as gym
+
+from .registry import TASKS
+
+for task_id, env_cfg in TASKS.items():
+    gym.register(
+        id=task_id,
+        entry_point="isaaclab.envs:ManagerBasedRLEnv",
+        disable_env_checker=True,
+        kwargs={"env_cfg_entry_point": f"{__name__}.{env_cfg}"},
+    )

@@ -1,0 +1,95 @@
+"""The lus2 flat task in Isaac Lab on the default backend (Newton / MuJoCo-Warp, kit-less) on CPU."""
+
+import re
+
+import pytest
+import torch
+from stand_check import HEIGHT_TOLERANCE, MAX_DRIFT, MAX_TILT, STAND_SECONDS, hold_gains, variant  # noqa: F401
+
+from legged_robots.assets.lus2 import description as d
+
+pytestmark = pytest.mark.sim
+
+TASK = {"lus2_27dof": "St-Velocity-Flat-Lus2", "lus2_21dof": "St-Velocity-Flat-Lus2-21dof"}
+
+
+def make_env(task: str, num_envs: int, edit=None):
+    import gymnasium as gym
+
+    import legged_robots.tasks  # noqa: F401
+    from isaaclab_tasks.utils.hydra import resolve_task_config
+
+    torch.set_num_threads(1)
+    env_cfg, _ = resolve_task_config(task, None, overrides=[])
+    env_cfg.scene.num_envs = num_envs
+    env_cfg.sim.device = "cpu"
+    env_cfg.seed = 0
+    if edit:
+        edit(env_cfg)
+    return gym.make(task, cfg=env_cfg)
+
+
+def _hold_still(env_cfg):
+    """Spawn exactly in the default pose, no pushes, holding gains (see conftest)."""
+    env_cfg.events.reset_base.params["pose_range"] = {}
+    env_cfg.events.reset_base.params["velocity_range"] = {}
+    env_cfg.events.reset_robot_joints.params["position_range"] = (0.0, 0.0)
+    env_cfg.events.push_robot = None
+    for actuator in env_cfg.scene.robot.actuators.values():
+        joints = [j for j in d.ALL_JOINTS if any(re.fullmatch(p, j) for p in actuator.joint_names_expr)]
+        kp, kd = hold_gains(joints[0])
+        actuator.stiffness, actuator.damping = kp, kd
+
+
+def test_zero_action_stands(variant):
+    env = make_env(TASK[variant], num_envs=2, edit=_hold_still)
+    try:
+        env.reset()
+        robot = env.unwrapped.scene["robot"]
+        assert robot.num_joints == d.get_variant(variant).num_joints
+        nominal = d.standing_height()
+        steps = int(STAND_SECONDS / env.unwrapped.step_dt)
+        zero = torch.zeros(env.unwrapped.num_envs, env.unwrapped.action_manager.total_action_dim)
+        worst = 0.0
+        for i in range(steps):
+            _, _, terminated, truncated, _ = env.step(zero)
+            assert not (terminated | truncated).any(), f"episode ended at step {i}"
+            if i * env.unwrapped.step_dt > 0.5:  # after the drop from the spawn clearance
+                worst = max(worst, float((robot.data.root_pos_w[:, 2] - nominal).abs().max()))
+        assert worst < HEIGHT_TOLERANCE, f"base height off nominal {nominal:.3f} m by {worst:.3f} m"
+        drift = robot.data.root_pos_w[:, :2] - env.unwrapped.scene.env_origins[:, :2]
+        assert float(drift.norm(dim=-1).max()) < MAX_DRIFT
+        tilt = torch.acos(-robot.data.projected_gravity_b[:, 2].clamp(-1, 1))
+        assert float(tilt.max()) < MAX_TILT
+    finally:
+        env.close()
+
+
+def test_random_actions_terminate_and_reset_to_valid_states():
+    env = make_env(TASK["lus2_27dof"], num_envs=16)
+    try:
+        obs, _ = env.reset()
+        u = env.unwrapped
+        robot = u.scene["robot"]
+        nominal = d.standing_height()
+        limits = robot.data.joint_pos_limits
+        gen = torch.Generator().manual_seed(0)
+        resets = 0
+        for _ in range(200):
+            action = 2.0 * torch.rand(u.num_envs, u.action_manager.total_action_dim, generator=gen) - 1.0
+            obs, reward, terminated, truncated, _ = env.step(5.0 * action)
+            for group, value in obs.items():
+                assert torch.isfinite(value).all(), f"non-finite {group} observation"
+            assert torch.isfinite(reward).all()
+            done = (terminated | truncated).nonzero().flatten()
+            resets += len(done)
+            if len(done):  # what step() returns for a finished env is its fresh, reset state
+                z = robot.data.root_pos_w[done, 2]
+                assert ((z - nominal).abs() < 0.1).all(), z
+                q = robot.data.joint_pos[done]
+                assert ((q >= limits[done, :, 0] - 1e-4) & (q <= limits[done, :, 1] + 1e-4)).all()
+                assert (u.episode_length_buf[done] == 0).all()
+        assert resets > 0, "random actions at 5x scale should make lus2 fall"
+        assert "base_height" in u.termination_manager.active_terms
+    finally:
+        env.close()
