@@ -1,4 +1,4 @@
-"""Generate every shipped asset from its source: lus2 MJCF/USD (both variants) and the ground plane.
+"""Generate every shipped asset from its source: lus2 MJCF/USD (both variants), ground plane, markers.
 
     python -m legged_robots.assets.generate          # (re)write the files under assets/data/
     python -m legged_robots.assets.generate --check  # exit 1 if any committed file is stale
@@ -10,15 +10,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from .paths import DATA_DIR, GROUND_USD, lus2_mjcf, lus2_scene_mjcf, lus2_usd
+from .paths import ARROW_USD, DATA_DIR, GROUND_USD, lus2_mjcf, lus2_scene_mjcf, lus2_usd
 
 
 def expected_files() -> dict[Path, str]:
     """Every generated file and the text it must hold."""
     from .ground import ground_usd_text
     from .lus2 import description, mjcf, usd
+    from .markers import arrow_usd_text
 
-    files: dict[Path, str] = {GROUND_USD: ground_usd_text()}
+    files: dict[Path, str] = {GROUND_USD: ground_usd_text(), ARROW_USD: arrow_usd_text()}
     for name, variant in description.VARIANTS.items():
         files[lus2_mjcf(name)] = mjcf.robot_xml(variant)
         files[lus2_scene_mjcf(name)] = mjcf.scene_xml(variant)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 GROUND_USD = DATA_DIR / "ground" / "ground_plane.usda"
+ARROW_USD = DATA_DIR / "markers" / "arrow_x.usda"
 
 
 def lus2_mjcf(variant: str) -> Path:

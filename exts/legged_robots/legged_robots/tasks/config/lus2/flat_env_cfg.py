@@ -33,7 +33,7 @@ from isaaclab_tasks.utils import PresetCfg
 
 from legged_robots.assets import lus2_articulation_cfg
 from legged_robots.assets.lus2 import description as d
-from legged_robots.assets.paths import GROUND_USD
+from legged_robots.assets.paths import ARROW_USD, GROUND_USD
 from legged_robots.tasks import mdp
 
 FEET = ".*_ankle_roll_link"
@@ -242,6 +242,12 @@ class Lus2FlatEnvCfg(ManagerBasedRLEnvCfg):
         self.sim.physics_material = self.scene.terrain.physics_material
         self.scene.contact_forces.update_period = self.sim.dt
         self.commands.base_velocity.marker_pos_offset = (0.0, 0.0, 1.0)
+        # debug arrows: ours, not the ones on NVIDIA's content server
+        for vis in (self.commands.base_velocity.goal_vel_visualizer_cfg,
+                    self.commands.base_velocity.current_vel_visualizer_cfg,
+                    self.scene.contact_forces.normal_force_visualizer_cfg,
+                    self.scene.contact_forces.friction_force_visualizer_cfg):
+            vis.markers["arrow"].usd_path = str(ARROW_USD)
 
     def play_mode(self):
         """Few envs, no observation noise, no pushes."""
