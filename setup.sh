@@ -17,6 +17,8 @@ PACKAGES=(exts/legged_robots third_party/st_rl third_party/refmotion_manager)
 PIP_PINS=(pip==26.3)
 
 say() { printf '[setup] %s\n' "$*"; }
+# run a pip command quietly; on failure show what it printed
+quiet() { local log; log="$(mktemp)"; "$@" >"$log" 2>&1 || { cat "$log" >&2; rm -f "$log"; return 1; }; rm -f "$log"; }
 die() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
 
 is_py312() { [ -x "$1" ] && "$1" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' 2>/dev/null; }
@@ -71,9 +73,14 @@ else
         "$PYTHON" -m venv "$VENV"
     fi
     say "installing pinned dependencies from requirements.lock (first time: ~5 min, ~8 GB)"
-    "$VPY" -m pip install --quiet --disable-pip-version-check "${PIP_PINS[@]}"
-    "$VPY" -m pip install --disable-pip-version-check --progress-bar off -r "$LOCK" \
-        | grep -E '^(Collecting|Successfully|ERROR)' | sed 's/^/[pip] /' || true
+    quiet "$VPY" -m pip install --disable-pip-version-check "${PIP_PINS[@]}" || die "installing pip failed"
+    set +e +o pipefail  # stream pip's progress through a filter, keep pip's own exit status
+    "$VPY" -m pip install --disable-pip-version-check --progress-bar off -r "$LOCK" 2>&1 \
+        | grep --line-buffered -v -E 'is ignored: it is neither a file nor a directory' \
+        | grep --line-buffered -E '^(Collecting|Installing|Successfully|ERROR|error)' | sed 's/^/[pip] /'
+    pip_rc=${PIPESTATUS[0]}
+    set -e -o pipefail
+    [ "$pip_rc" -eq 0 ] || die "pip install -r requirements.lock failed (exit $pip_rc, see the [pip] lines above)"
     "$VPY" -m pip check >/dev/null || { "$VPY" -m pip check; die "pip check failed"; }
     echo "$LOCK_HASH" > "$STAMP"
 fi
@@ -86,7 +93,8 @@ for pkg in "${PACKAGES[@]}"; do
         say "$name: installed (editable, this checkout)"
     else
         say "$name: installing editable from $pkg"
-        "$VPY" -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e "$ROOT/$pkg"
+        quiet "$VPY" -m pip install --disable-pip-version-check --no-deps --no-build-isolation -e "$ROOT/$pkg" \
+            || die "installing $pkg failed"
     fi
 done
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import time
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -23,16 +22,11 @@ ACTION_SCALE = 0.25
 
 
 def isaaclab_steps_per_s(num_envs: int, steps: int) -> float:
-    import gymnasium as gym
     import torch
 
-    import legged_robots.tasks  # noqa: F401
-    from isaaclab_tasks.utils.hydra import resolve_task_config
+    from legged_robots.tasks import make_env
 
-    env_cfg, _ = resolve_task_config(TASK, None, overrides=[])
-    env_cfg.scene.num_envs = num_envs
-    env_cfg.sim.device = "cpu"
-    env = gym.make(TASK, cfg=env_cfg)
+    env = make_env(TASK, num_envs=num_envs, device="cpu")
     try:
         env.reset()
         u = env.unwrapped
@@ -65,18 +59,17 @@ def raw_newton_steps_per_s(num_envs: int, steps: int) -> float:
     robot.add_usd(str(lus2_usd("lus2_27dof")), enable_self_collisions=False)
     names = [label.rsplit("/", 1)[-1] for label in robot.joint_label]
     default = d.default_joint_positions()
-    group = {j: g for g in d.ACTUATOR_GROUPS for j in d.ALL_JOINTS
-             if any(re.fullmatch(p, j) for p in g.joint_patterns)}
     for j, name in enumerate(names):
         if robot.joint_type[j] == newton.JointType.REVOLUTE:
             q_i, qd_i = robot.joint_q_start[j], robot.joint_qd_start[j]
             robot.joint_q[q_i] = default.get(name, 0.0)
             robot.joint_target_q[qd_i] = default.get(name, 0.0)
             robot.joint_target_mode[qd_i] = int(newton.JointTargetMode.POSITION)
-            robot.joint_target_ke[qd_i] = group[name].motor.stiffness
-            robot.joint_target_kd[qd_i] = group[name].motor.damping
-            robot.joint_armature[qd_i] = group[name].motor.armature
-            robot.joint_effort_limit[qd_i] = group[name].effort_limit
+            group = d.actuator_group(name)
+            robot.joint_target_ke[qd_i] = group.motor.stiffness
+            robot.joint_target_kd[qd_i] = group.motor.damping
+            robot.joint_armature[qd_i] = group.motor.armature
+            robot.joint_effort_limit[qd_i] = group.effort_limit
     robot.joint_q[2] = d.standing_height() + 0.02
     builder = newton.ModelBuilder()
     builder.replicate(robot, num_envs, spacing=(2.5, 2.5, 0.0))

@@ -1,7 +1,5 @@
 """Settings of the physical sanity checks, shared by the MuJoCo and Isaac Lab stand tests."""
 
-import re
-
 import pytest
 
 from legged_robots.assets.lus2 import description as d
@@ -17,7 +15,7 @@ MAX_TILT = 0.15  # rad
 
 
 def hold_gains(joint: str) -> tuple[float, float]:
-    group = next(g for g in d.ACTUATOR_GROUPS if any(re.fullmatch(p, joint) for p in g.joint_patterns))
+    group = d.actuator_group(joint)
     return group.motor.stiffness * HOLD_BANDWIDTH_SCALE**2, group.motor.damping * HOLD_BANDWIDTH_SCALE
 
 

@@ -1,32 +1,15 @@
 """The lus2 flat task in Isaac Lab on the default backend (Newton / MuJoCo-Warp, kit-less) on CPU."""
 
-import re
-
 import pytest
 import torch
 from stand_check import HEIGHT_TOLERANCE, MAX_DRIFT, MAX_TILT, STAND_SECONDS, hold_gains, variant  # noqa: F401
 
 from legged_robots.assets.lus2 import description as d
+from legged_robots.tasks import make_env
 
 pytestmark = pytest.mark.sim
 
 TASK = {"lus2_27dof": "St-Velocity-Flat-Lus2", "lus2_21dof": "St-Velocity-Flat-Lus2-21dof"}
-
-
-def make_env(task: str, num_envs: int, edit=None):
-    import gymnasium as gym
-
-    import legged_robots.tasks  # noqa: F401
-    from isaaclab_tasks.utils.hydra import resolve_task_config
-
-    torch.set_num_threads(1)
-    env_cfg, _ = resolve_task_config(task, None, overrides=[])
-    env_cfg.scene.num_envs = num_envs
-    env_cfg.sim.device = "cpu"
-    env_cfg.seed = 0
-    if edit:
-        edit(env_cfg)
-    return gym.make(task, cfg=env_cfg)
 
 
 def _hold_still(env_cfg):
@@ -35,13 +18,13 @@ def _hold_still(env_cfg):
     env_cfg.events.reset_base.params["velocity_range"] = {}
     env_cfg.events.reset_robot_joints.params["position_range"] = (0.0, 0.0)
     env_cfg.events.push_robot = None
-    for actuator in env_cfg.scene.robot.actuators.values():
-        joints = [j for j in d.ALL_JOINTS if any(re.fullmatch(p, j) for p in actuator.joint_names_expr)]
-        kp, kd = hold_gains(joints[0])
-        actuator.stiffness, actuator.damping = kp, kd
+    for name, actuator in env_cfg.scene.robot.actuators.items():
+        joint = next(j for j in d.ALL_JOINTS if d.actuator_group(j).name == name)
+        actuator.stiffness, actuator.damping = hold_gains(joint)
 
 
 def test_zero_action_stands(variant):
+    torch.set_num_threads(1)
     env = make_env(TASK[variant], num_envs=2, edit=_hold_still)
     try:
         env.reset()
@@ -66,6 +49,7 @@ def test_zero_action_stands(variant):
 
 
 def test_random_actions_terminate_and_reset_to_valid_states():
+    torch.set_num_threads(1)
     env = make_env(TASK["lus2_27dof"], num_envs=16)
     try:
         obs, _ = env.reset()

@@ -7,10 +7,9 @@ from legged_robots.tasks import ROBOT_DEFAULT_TASK, TASKS, resolve_task
 
 
 def load(task: str):
-    from isaaclab_tasks.utils.hydra import resolve_task_config
+    from legged_robots.tasks import load_env_cfg
 
-    env_cfg, _ = resolve_task_config(task, None, overrides=[])
-    return env_cfg
+    return load_env_cfg(task)
 
 
 def test_tasks_registered_with_gym():
@@ -29,9 +28,9 @@ def test_default_physics_is_kitless_newton_mjwarp():
 
 
 def test_physx_preset_stays_selectable():
-    from isaaclab_tasks.utils.hydra import resolve_task_config
+    from legged_robots.tasks import load_env_cfg
 
-    cfg, _ = resolve_task_config("St-Velocity-Flat-Lus2", None, overrides=["physics=physx"])
+    cfg = load_env_cfg("lus2", overrides=["physics=physx"])
     assert "Physx" in type(cfg.sim.physics).__name__
 
 

@@ -20,3 +20,27 @@ def resolve_task(name: str) -> str:
     hint = f" Did you mean: {', '.join(close)}?" if close else ""
     raise ValueError(f"unknown task or robot {name!r}.{hint}\n  robots: {', '.join(sorted(ROBOT_DEFAULT_TASK))}"
                      f"\n  tasks:  {', '.join(sorted(TASKS))}")
+
+
+def load_env_cfg(task: str, overrides: list[str] | tuple[str, ...] = (), play: bool = False):
+    """The task's env config with Isaac Lab's presets resolved (``physics=physx``, ``env.a.b=value``)."""
+    from isaaclab_tasks.utils.hydra import resolve_task_config
+
+    env_cfg, _ = resolve_task_config(resolve_task(task), None, play_mode=play, overrides=list(overrides))
+    return env_cfg
+
+
+def make_env(task: str, num_envs: int | None = None, device: str = "cpu", seed: int = 0, edit=None):
+    """Build a task's gym env: ``make_env("lus2", num_envs=16)``. ``edit(env_cfg)`` may change the
+    config before the build."""
+    import gymnasium as gym
+
+    task = resolve_task(task)
+    env_cfg = load_env_cfg(task)
+    if num_envs is not None:
+        env_cfg.scene.num_envs = num_envs
+    env_cfg.sim.device = device
+    env_cfg.seed = seed
+    if edit is not None:
+        edit(env_cfg)
+    return gym.make(task, cfg=env_cfg)

@@ -14,6 +14,7 @@ range [-0.83, 1.57] becomes [-0.83 - pi/2, 1.57 - pi/2] (straight arm at 0, flex
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -69,6 +70,14 @@ ACTUATOR_GROUPS: tuple[ActuatorGroup, ...] = (
     ActuatorGroup("wrists", (".*_wrist_yaw_joint", ".*_wrist_pitch_joint", ".*_wrist_roll_joint",
                              "head_joint"), MOTOR_WRIST, 17.0, 20.0),
 )
+
+
+def actuator_group(joint: str) -> ActuatorGroup:
+    """The actuator group driving ``joint``."""
+    for g in ACTUATOR_GROUPS:
+        if any(re.fullmatch(p, joint) for p in g.joint_patterns):
+            return g
+    raise KeyError(f"joint {joint!r} is in no actuator group")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -273,8 +282,6 @@ DEFAULT_JOINT_POS: dict[str, float] = {
 
 def default_joint_positions(joints: tuple[str, ...] = ALL_JOINTS) -> dict[str, float]:
     """Resolve ``DEFAULT_JOINT_POS`` patterns to a value per joint (0 where no pattern matches)."""
-    import re
-
     out = {}
     for j in joints:
         out[j] = 0.0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from xml.sax.saxutils import quoteattr
 
 from . import description as d
@@ -11,19 +10,6 @@ from . import description as d
 
 def _f(values) -> str:
     return " ".join(f"{v:.6g}" for v in values)
-
-
-def _quat_x(angle: float) -> tuple[float, float, float, float]:
-    return (math.cos(angle / 2), math.sin(angle / 2), 0.0, 0.0)
-
-
-def _group_of(joint: str) -> d.ActuatorGroup:
-    import re
-
-    for g in d.ACTUATOR_GROUPS:
-        if any(re.fullmatch(p, joint) for p in g.joint_patterns):
-            return g
-    raise KeyError(f"joint {joint!r} is in no actuator group")
 
 
 def _geom(shape: d.Shape, name: str) -> str:
@@ -37,22 +23,19 @@ def _geom(shape: d.Shape, name: str) -> str:
 
 def robot_xml(variant: d.Variant) -> str:
     """The robot alone (no floor): bodies nested, inactive joints welded, motors with effort limits."""
-    children: dict[str | None, list[d.Body]] = {}
-    for b in d.BODIES:
-        children.setdefault(b.parent, []).append(b)
-
+    children = _children()
     lines: list[str] = []
 
     def emit(body: d.Body, depth: int) -> None:
         ind = "  " * depth
         attrs = f'name="{body.name}" pos="{_f(body.offset)}"'
         if body.roll:
-            attrs += f' quat="{_f(_quat_x(body.roll))}"'
+            attrs += f' quat="{_f(d.quat_from_matrix(d.frame_rotation(body)))}"'
         lines.append(f"{ind}<body {attrs}>")
         if body.parent is None:
             lines.append(f'{ind}  <freejoint name="floating_base_joint"/>')
         elif variant.is_active(body.joint):
-            g = _group_of(body.joint)
+            g = d.actuator_group(body.joint)
             lines.append(f'{ind}  <joint name="{body.joint}" class="{g.name}" axis="{_f(body.axis_vector)}" '
                          f'range="{_f(body.range)}"/>')
         lines.append(f'{ind}  <inertial pos="{_f(body.com)}" mass="{body.mass:.6g}" diaginertia="{_f(body.inertia)}"/>')
@@ -76,7 +59,7 @@ def robot_xml(variant: d.Variant) -> str:
             f'      <joint armature="{g.motor.armature:.6g}" damping="0" frictionloss="0"/>\n'
             f'      <motor ctrlrange="{-g.effort_limit:g} {g.effort_limit:g}"/>\n'
             f"    </default>")
-    motors = [f'    <motor name="{j}" joint="{j}" class="{_group_of(j).name}"/>' for j in variant.joints]
+    motors = [f'    <motor name="{j}" joint="{j}" class="{d.actuator_group(j).name}"/>' for j in variant.joints]
 
     q = d.default_joint_positions(variant.joints)
     qpos = [0.0, 0.0, d.standing_height(d.default_joint_positions()), 1.0, 0.0, 0.0, 0.0]
@@ -119,10 +102,16 @@ def robot_xml(variant: d.Variant) -> str:
     ])
 
 
-def _depth_first() -> list[d.Body]:
+def _children() -> dict[str | None, list[d.Body]]:
     children: dict[str | None, list[d.Body]] = {}
     for b in d.BODIES:
         children.setdefault(b.parent, []).append(b)
+    return children
+
+
+def _depth_first() -> list[d.Body]:
+    """Bodies in MJCF (depth-first) order."""
+    children = _children()
     out: list[d.Body] = []
 
     def walk(b: d.Body) -> None:
