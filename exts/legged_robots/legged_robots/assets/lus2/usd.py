@@ -12,6 +12,7 @@ import math
 import numpy as np
 from pxr import Gf, Sdf, Usd, UsdGeom, UsdPhysics
 
+from ..usd_stage import export_text, new_stage
 from . import description as d
 
 
@@ -29,14 +30,8 @@ def _add_shape(stage: Usd.Stage, path: str, shape: d.Shape) -> None:
         geom = UsdGeom.Sphere.Define(stage, path)
         geom.CreateRadiusAttr(shape.size[0])
         scale = None
-    elif shape.kind == "capsule":
-        geom = UsdGeom.Capsule.Define(stage, path)
-        geom.CreateRadiusAttr(shape.size[0])
-        geom.CreateHeightAttr(2.0 * shape.size[1])
-        geom.CreateAxisAttr(UsdGeom.Tokens.z)
-        scale = None
-    elif shape.kind == "cylinder":
-        geom = UsdGeom.Cylinder.Define(stage, path)
+    elif shape.kind in ("capsule", "cylinder"):
+        geom = (UsdGeom.Capsule if shape.kind == "capsule" else UsdGeom.Cylinder).Define(stage, path)
         geom.CreateRadiusAttr(shape.size[0])
         geom.CreateHeightAttr(2.0 * shape.size[1])
         geom.CreateAxisAttr(UsdGeom.Tokens.z)
@@ -52,13 +47,7 @@ def _add_shape(stage: Usd.Stage, path: str, shape: d.Shape) -> None:
 
 
 def build_stage(variant: d.Variant) -> Usd.Stage:
-    stage = Usd.Stage.CreateInMemory()
-    UsdGeom.SetStageUpAxis(stage, UsdGeom.Tokens.z)
-    UsdGeom.SetStageMetersPerUnit(stage, 1.0)
-    UsdPhysics.SetStageKilogramsPerUnit(stage, 1.0)
-
-    root = UsdGeom.Xform.Define(stage, "/lus2")
-    stage.SetDefaultPrim(root.GetPrim())
+    stage, root = new_stage("/lus2")
     UsdPhysics.ArticulationRootAPI.Apply(root.GetPrim())
     root.GetPrim().SetCustomDataByKey("st_gym:variant", variant.name)
 
@@ -100,8 +89,5 @@ def build_stage(variant: d.Variant) -> Usd.Stage:
 
 
 def usd_text(variant: d.Variant) -> str:
-    header = ("Generated from legged_robots/assets/lus2/description.py by "
-              "python -m legged_robots.assets.lus2.generate. Do not edit by hand.")
-    stage = build_stage(variant)
-    stage.GetRootLayer().documentation = header
-    return stage.GetRootLayer().ExportToString()
+    return export_text(build_stage(variant), "Generated from legged_robots/assets/lus2/description.py by "
+                       "python -m legged_robots.assets.generate. Do not edit by hand.")
