@@ -1,12 +1,11 @@
 """Settings of the physical sanity checks, shared by the MuJoCo and Isaac Lab stand tests."""
 
-import pytest
-
 from legged_robots.assets.lus2 import description as d
 
 # PD alone cannot hold lus2 upright at the motors' own 10 Hz gains: the ankles give 2 x 50 N m/rad against a
 # toppling stiffness m*g*h of about 440 N m/rad (see test_lus2_description). The zero-action stand checks run
 # at 2.5x the bandwidth (kp x 6.25, kd x 2.5: same damping ratio), in Isaac Lab and MuJoCo alike.
+VARIANTS = sorted(d.VARIANTS)
 HOLD_BANDWIDTH_SCALE = 2.5
 STAND_SECONDS = 3.0
 HEIGHT_TOLERANCE = 0.05  # m, base height vs. nominal
@@ -18,8 +17,3 @@ def hold_gains(joint: str) -> tuple[float, float]:
     group = d.actuator_group(joint)
     return group.motor.stiffness * HOLD_BANDWIDTH_SCALE**2, group.motor.damping * HOLD_BANDWIDTH_SCALE
 
-
-@pytest.fixture(params=sorted(d.VARIANTS))
-def variant(request) -> str:
-    """Each lus2 variant in turn (import this fixture into a test module)."""
-    return request.param

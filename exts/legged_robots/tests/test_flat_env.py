@@ -2,7 +2,7 @@
 
 import pytest
 import torch
-from stand_check import HEIGHT_TOLERANCE, MAX_DRIFT, MAX_TILT, STAND_SECONDS, hold_gains, variant  # noqa: F401
+from stand_check import HEIGHT_TOLERANCE, MAX_DRIFT, MAX_TILT, STAND_SECONDS, VARIANTS, hold_gains
 
 from legged_robots.assets.lus2 import description as d
 from legged_robots.tasks import make_env
@@ -23,6 +23,7 @@ def _hold_still(env_cfg):
         actuator.stiffness, actuator.damping = hold_gains(joint)
 
 
+@pytest.mark.parametrize("variant", VARIANTS)
 def test_zero_action_stands(variant):
     torch.set_num_threads(1)
     env = make_env(TASK[variant], num_envs=2, edit=_hold_still)

@@ -3,7 +3,7 @@
 import mujoco
 import numpy as np
 import pytest
-from stand_check import HEIGHT_TOLERANCE, MAX_DRIFT, MAX_TILT, STAND_SECONDS, hold_gains, variant  # noqa: F401
+from stand_check import HEIGHT_TOLERANCE, MAX_DRIFT, MAX_TILT, STAND_SECONDS, VARIANTS, hold_gains
 
 from legged_robots.assets import paths
 from legged_robots.assets.lus2 import description as d
@@ -11,6 +11,7 @@ from legged_robots.assets.lus2 import description as d
 pytestmark = pytest.mark.sim
 
 
+@pytest.mark.parametrize("variant", VARIANTS)
 def test_zero_action_stands(variant):
     model = mujoco.MjModel.from_xml_path(str(paths.lus2_scene_mjcf(variant)))
     data = mujoco.MjData(model)
