@@ -13,11 +13,16 @@ usage: ./run.sh COMMAND [ARGS...]
 
 commands:
   list [KEYWORD]        our registered tasks and their config entry points
+  train TASK|ROBOT [ARGS...]
+                        train with st_rl (scripts/st_rl/train.py --help)
+  play TASK|ROBOT [ARGS...]
+                        replay a checkpoint, export ONNX/TorchScript (scripts/st_rl/play.py --help)
   test [unit|sim] [PYTEST ARGS...]
                         the test suite (all layers by default; unit: seconds, no simulator;
                         sim: plain MuJoCo and Isaac Lab envs on CPU)
   generate [--check]    regenerate lus2 MJCF/USD and the ground plane from the robot description
-  bench [ARGS...]       benchmarks/env_throughput.py (env-steps/s on CPU, Isaac Lab vs raw Newton)
+  bench [env|train] [ARGS...]
+                        benchmarks/env_throughput.py (default) or benchmarks/train_throughput.py
   python [ARGS...]      the project's Python
 EOF
 }
@@ -29,6 +34,8 @@ cmd="${1:-}"
 case "$cmd" in
     list)
         exec "$PY" "$ROOT/scripts/list_envs.py" "$@" ;;
+    train|play)
+        exec "$PY" "$ROOT/scripts/st_rl/$cmd.py" "$@" ;;
     test)
         layer=()
         case "${1:-}" in
@@ -39,7 +46,9 @@ case "$cmd" in
     generate)
         exec "$PY" -m legged_robots.assets.generate "$@" ;;
     bench)
-        exec "$PY" "$ROOT/benchmarks/env_throughput.py" "$@" ;;
+        which=env
+        case "${1:-}" in env|train) which="$1"; shift ;; esac
+        exec "$PY" "$ROOT/benchmarks/${which}_throughput.py" "$@" ;;
     python)
         exec "$PY" "$@" ;;
     ""|-h|--help|help)

@@ -5,10 +5,10 @@ import gymnasium as gym
 
 from .registry import TASKS
 
-for task_id, env_cfg in TASKS.items():
+for task_id, entry_points in TASKS.items():
     gym.register(
         id=task_id,
         entry_point="isaaclab.envs:ManagerBasedRLEnv",
         disable_env_checker=True,
-        kwargs={"env_cfg_entry_point": f"{__name__}.{env_cfg}"},
+        kwargs={key: f"{__name__}.{target}" for key, target in entry_points.items()},
     )

@@ -1,0 +1,78 @@
+"""Training throughput of lus2 flat with st_rl PPO, and where the wall time goes.
+
+    ./run.sh bench train                       # 64 envs on CPU, 5 iterations after 1 warm-up
+    ./run.sh bench train --num_envs 4096 --device cuda:0
+
+Prints env-steps/s including the PPO update, seconds per iteration, and the split of wall time between
+simulation (env.step: physics + Isaac Lab managers), policy inference (sampling actions) and the update.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+
+class Stopwatch:
+    """Wraps a callable and adds its wall time to ``total``."""
+
+    def __init__(self, fn, sync):
+        self.fn, self.sync, self.total = fn, sync, 0.0
+
+    def __call__(self, *args, **kwargs):
+        t0 = time.perf_counter()
+        out = self.fn(*args, **kwargs)
+        self.sync()
+        self.total += time.perf_counter() - t0
+        return out
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--task", default="lus2")
+    parser.add_argument("--num_envs", type=int, default=64)
+    parser.add_argument("--iterations", type=int, default=5)
+    parser.add_argument("--device", default="cpu")
+    args = parser.parse_args(argv)
+
+    import torch
+
+    from legged_robots.tasks.utils.launch import load_cfgs, make_vec_env
+    from st_rl.runner import OnPolicyRunner
+
+    if args.device == "cpu":
+        torch.set_num_threads(1)
+    sync = torch.cuda.synchronize if args.device.startswith("cuda") else (lambda: None)
+    task_id, env_cfg, agent_cfg = load_cfgs(args.task, [])
+    env_cfg.scene.num_envs = args.num_envs
+    env_cfg.sim.device = agent_cfg.device = args.device
+    env = make_vec_env(task_id, env_cfg)
+    try:
+        runner = OnPolicyRunner(env, agent_cfg.to_rsl_rl(), log_dir=None, device=args.device)
+        runner.learn(1)  # warm-up: kernels, allocations
+        sim = Stopwatch(env.step, sync)
+        act = Stopwatch(runner.alg.act, sync)
+        update = Stopwatch(runner.alg.update, sync)
+        env.step, runner.alg.act, runner.alg.update = sim, act, update
+        t0 = time.perf_counter()
+        runner.learn(args.iterations)
+        sync()
+        wall = time.perf_counter() - t0
+    finally:
+        env.close()
+    steps = args.iterations * agent_cfg.num_steps_per_env * args.num_envs
+    other = wall - sim.total - act.total - update.total
+    print(f"\nst_rl PPO on {task_id}, {args.num_envs} envs on {args.device}, {args.iterations} iterations "
+          f"x {agent_cfg.num_steps_per_env} steps, nets {agent_cfg.policy.actor_hidden_dims}")
+    print(f"  env-steps/s incl. update: {steps / wall:10.1f}")
+    print(f"  seconds per iteration:    {wall / args.iterations:10.2f}")
+    for name, t in [("simulation (env.step)", sim.total), ("policy inference", act.total),
+                    ("PPO update", update.total), ("other (storage, returns, logging)", other)]:
+        print(f"  {name:<34} {t:8.2f} s  {100 * t / wall:5.1f} %")
+
+
+if __name__ == "__main__":
+    main()

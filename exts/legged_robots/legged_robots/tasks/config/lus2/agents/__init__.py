@@ -1,0 +1,1 @@
+"""Agent (RL runner) configurations for the lus2 tasks."""

@@ -1,0 +1,35 @@
+"""PPO for lus2 with st_rl (design sections 3.8-3.10)."""
+
+from dataclasses import dataclass, field
+
+from st_rl.config import PolicyCfg, PpoCfg, RunnerCfg
+
+
+@dataclass
+class Lus2FlatPPORunnerCfg(RunnerCfg):
+    experiment_name: str = "lus2_flat"
+    num_steps_per_env: int = 24
+    max_iterations: int = 20000
+    save_interval: int = 500
+    policy: PolicyCfg = field(default_factory=lambda: PolicyCfg(
+        actor_hidden_dims=[512, 256, 128], critic_hidden_dims=[512, 256, 128], activation="elu",
+        init_noise_std=1.2))
+    algorithm: PpoCfg = field(default_factory=lambda: PpoCfg(
+        clip_param=0.2, entropy_coef=0.01, value_loss_coef=1.0, num_learning_epochs=5, num_mini_batches=4,
+        learning_rate=1.0e-3, gamma=0.99, lam=0.95, desired_kl=0.01, max_grad_norm=1.0))
+
+
+@dataclass
+class Lus2FlatLSTMPPORunnerCfg(Lus2FlatPPORunnerCfg):
+    """The same with a recurrent (LSTM) actor and critic."""
+
+    experiment_name: str = "lus2_flat_lstm"
+    policy_name: str = "ActorCriticRecurrent"
+    policy: PolicyCfg = field(default_factory=lambda: PolicyCfg(
+        actor_hidden_dims=[256, 128], critic_hidden_dims=[256, 128], init_noise_std=1.2, rnn_type="lstm",
+        rnn_hidden_dim=256))
+
+
+@dataclass
+class Lus2_21dofFlatPPORunnerCfg(Lus2FlatPPORunnerCfg):
+    experiment_name: str = "lus2_21dof_flat"

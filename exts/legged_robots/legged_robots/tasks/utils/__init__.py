@@ -1,0 +1,1 @@
+"""Helpers for the scripts: config overrides, launching, policy metadata, user-facing errors."""

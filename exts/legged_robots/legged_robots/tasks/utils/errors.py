@@ -1,0 +1,23 @@
+"""User errors (bad task name, bad override, missing run or checkpoint, missing asset) end a script with
+a one-paragraph message and exit code 2, not a traceback."""
+
+from __future__ import annotations
+
+import sys
+
+
+def user_error_types() -> tuple[type[BaseException], ...]:
+    from st_rl.checkpoints import CheckpointError
+
+    from .overrides import OverrideError
+
+    return (OverrideError, CheckpointError, FileNotFoundError, ValueError, KeyError)
+
+
+def run_main(main, argv=None) -> int:
+    try:
+        return main(argv)
+    except user_error_types() as err:
+        message = err.args[0] if isinstance(err, KeyError) and err.args else err
+        print(f"error: {message}", file=sys.stderr)
+        return 2

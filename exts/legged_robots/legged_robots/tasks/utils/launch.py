@@ -1,0 +1,62 @@
+"""What train.py and play.py share: pick the device, load and override the configs, build the env for rsl-rl."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+LOG_ROOT = Path("logs") / "st_rl"
+CPU_NUM_ENVS = 64  # a CPU-sized default; GPU runs use the task's own (4096)
+
+
+def default_device() -> str:
+    import torch
+
+    return "cuda:0" if torch.cuda.is_available() else "cpu"
+
+
+def load_agent_cfg(task_id: str, agent: str = "st_rl"):
+    """The task's st_rl runner config (``<agent>_cfg_entry_point`` in its gym registration)."""
+    import gymnasium as gym
+
+    key = f"{agent}_cfg_entry_point"
+    kwargs = gym.spec(task_id).kwargs
+    if key not in kwargs:
+        have = sorted(k.removesuffix("_cfg_entry_point") for k in kwargs if k.endswith("_cfg_entry_point"))
+        raise ValueError(f"task {task_id} has no agent config {agent!r}; it has: {', '.join(have)}")
+    module, cls = kwargs[key].split(":")
+    return getattr(importlib.import_module(module), cls)()
+
+
+def load_cfgs(task: str, overrides: list[str], play: bool = False, agent: str = "st_rl"):
+    """(task id, env cfg, agent cfg) with presets resolved and ``env.*`` / ``agent.*`` overrides applied.
+
+    ``play`` picks the task's ``-Play`` variant when it has one.
+    """
+    from legged_robots.tasks import TASKS, load_env_cfg, resolve_task
+
+    from .overrides import apply_overrides
+
+    task_id = resolve_task(task)
+    if play and not task_id.endswith("-Play") and f"{task_id}-Play" in TASKS:
+        task_id = f"{task_id}-Play"
+    isaaclab_overrides = [o for o in overrides if o.split("=", 1)[0].split(".")[0] not in ("env", "agent")]
+    env_cfg = load_env_cfg(task_id, isaaclab_overrides)
+    agent_cfg = load_agent_cfg(task_id, agent)
+    apply_overrides({"env": env_cfg, "agent": agent_cfg}, overrides)
+    return task_id, env_cfg, agent_cfg
+
+
+def make_vec_env(task_id: str, env_cfg, clip_actions: float | None = None):
+    """The gym env wrapped for rsl-rl (Isaac Lab's ``RslRlVecEnvWrapper``)."""
+    import gymnasium as gym
+    from isaaclab_rl.rsl_rl import RslRlVecEnvWrapper
+
+    return RslRlVecEnvWrapper(gym.make(task_id, cfg=env_cfg), clip_actions=clip_actions)
+
+
+def checkpoint_infos(vec_env, task_id: str) -> dict:
+    """What a checkpoint records about the env it was trained on, to refuse a mismatched load later."""
+    obs = vec_env.get_observations()
+    return {"task": task_id, "num_actions": int(vec_env.num_actions),
+            "obs_dims": {k: int(v.shape[-1]) for k, v in obs.items()}}

@@ -1,0 +1,91 @@
+"""The contract an exported policy carries: everything a robot or another simulator needs to run it.
+
+Read from the live env (not from configs) so it states what the policy was actually trained with: joints
+in policy order, default positions, action scale/offset, per-joint gains and limits, the observation
+layout, timing and command ranges. Every consumer (sim2mujoco, the ROS 2 bridge) reads this; none of them
+re-derives joint order or gains.
+"""
+
+from __future__ import annotations
+
+import torch
+
+FORMAT_VERSION = 1
+
+
+def _t(x) -> torch.Tensor:
+    """Isaac Lab 3 returns proxy arrays from asset data; give a tensor."""
+    return x.torch if hasattr(x, "torch") else torch.as_tensor(x)
+
+
+def _floats(x) -> list[float]:
+    return [round(float(v), 9) for v in _t(x).flatten().tolist()]
+
+
+def _plain(value):
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, torch.Tensor):
+        return value.tolist()
+    return value
+
+
+def policy_metadata(env, task: str, group: str = "policy") -> dict:
+    u = env.unwrapped
+    robot = u.scene["robot"]
+    action = u.action_manager.get_term("joint_pos")
+    names = list(action._joint_names)
+    ids = [robot.joint_names.index(n) for n in names]
+
+    def per_joint(data) -> list[float]:
+        return _floats(_t(data)[0, ids])
+
+    scale = action._scale
+    obs_manager = u.observation_manager
+    group_cfg = obs_manager.cfg.__dict__[group] if hasattr(obs_manager.cfg, "__dict__") else None
+    terms = []
+    for name, dims, cfg in zip(obs_manager.active_terms[group], obs_manager.group_obs_term_dim[group],
+                               obs_manager._group_obs_term_cfgs[group]):
+        terms.append({
+            "name": name,
+            "dim": int(torch.tensor(dims).prod()),
+            "func": f"{cfg.func.__module__}.{cfg.func.__name__}" if callable(cfg.func) else str(cfg.func),
+            "params": {k: v for k, v in (cfg.params or {}).items() if isinstance(v, (int, float, str, bool))},
+            "scale": _plain(cfg.scale),
+            "clip": _plain(cfg.clip),
+            "history_length": int(getattr(cfg, "history_length", 0) or 0),
+        })
+    commands = {}
+    for cmd_name in u.command_manager.active_terms:
+        ranges = getattr(u.command_manager.get_term(cmd_name).cfg, "ranges", None)
+        if ranges is not None:
+            commands[cmd_name] = {k: list(v) for k, v in vars(ranges).items() if isinstance(v, (tuple, list))}
+    return {
+        "format_version": FORMAT_VERSION,
+        "task": task,
+        "joint_names": names,
+        "default_joint_pos": per_joint(robot.data.default_joint_pos),
+        "action": {
+            "type": "joint_position",
+            "scale": float(scale) if isinstance(scale, (int, float)) else _floats(_t(scale)[0]),
+            "offset": _floats(_t(action._offset)[0]) if torch.is_tensor(_t(action._offset)) else float(action._offset),
+            "target": "offset + scale * action",
+        },
+        "stiffness": per_joint(robot.data.joint_stiffness),
+        "damping": per_joint(robot.data.joint_damping),
+        "armature": per_joint(robot.data.joint_armature),
+        "effort_limit": per_joint(robot.data.joint_effort_limits),
+        "velocity_limit": per_joint(robot.data.joint_vel_limits),
+        "observation": {
+            "group": group,
+            "dim": int(obs_manager.group_obs_dim[group][0]),
+            "history_length": int(getattr(group_cfg, "history_length", 0) or 0),
+            "terms": terms,
+        },
+        "sim_dt": float(u.physics_dt),
+        "decimation": int(u.cfg.decimation),
+        "policy_dt": float(u.step_dt),
+        "solver_substeps": int(getattr(u.cfg.sim.physics, "num_substeps", 1)),
+        "commands": commands,
+        "quaternion_convention": "xyzw",  # Isaac Lab 3; MuJoCo uses wxyz
+    }

@@ -1,0 +1,50 @@
+"""Command-line overrides: values land with the field's type; a typo names the closest valid keys."""
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from legged_robots.tasks.utils.overrides import OverrideError, apply_overrides
+
+
+@dataclass
+class Term:
+    weight: float = 1.0
+    params: dict = field(default_factory=lambda: {"std": 0.5})
+
+
+@dataclass
+class Rewards:
+    feet_slide: Term = field(default_factory=Term)
+    feet_air_time: Term = field(default_factory=Term)
+    disabled: Term | None = None
+
+
+@dataclass
+class Env:
+    rewards: Rewards = field(default_factory=Rewards)
+    ranges: tuple = (0.0, 1.0)
+    name: str = "x"
+
+
+def test_values_are_parsed_and_typed():
+    env = Env()
+    rest = apply_overrides({"env": env}, ["env.rewards.feet_slide.weight=-1", "env.ranges=[-0.5,0.5]",
+                                          "env.rewards.feet_air_time.params.std=0.2", "physics=newton_mjwarp"])
+    assert env.rewards.feet_slide.weight == -1.0 and isinstance(env.rewards.feet_slide.weight, float)
+    assert env.ranges == (-0.5, 0.5) and env.rewards.feet_air_time.params["std"] == 0.2
+    assert rest == ["physics=newton_mjwarp"]
+
+
+@pytest.mark.parametrize("override, message", [
+    ("env.rewards.feet_slidee.weight=1", "env.rewards has no 'feet_slidee'; closest: env.rewards.feet_slide"),
+    ("env.rewards.feet_slide.wieght=1", "closest: env.rewards.feet_slide.weight"),
+    ("env.rewards.disabled.weight=1", "env.rewards.disabled is disabled (None)"),
+    ("env.rewards.feet_slide.weight=abc", "expects a number"),
+    ("env.rewards", "not of the form key=value"),
+])
+def test_bad_overrides_name_the_problem(override, message):
+    env = Env()
+    with pytest.raises(OverrideError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        apply_overrides({"env": env}, ["env.name=y", override])
+    assert env == Env(), "one bad override and nothing is applied"

@@ -1,0 +1,63 @@
+"""Train -> checkpoint -> resume -> play/export -> ONNX parity, through the scripts a user runs (CPU, 8 envs)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.sim
+
+ROOT = Path(__file__).resolve().parents[1]
+SMALL = ["--num_envs", "8", "agent.num_steps_per_env=8", "agent.save_interval=1",
+         "agent.policy.actor_hidden_dims=[64,64]", "agent.policy.critic_hidden_dims=[64,64]"]
+
+
+def run(script: str, *args: str, cwd: Path) -> subprocess.CompletedProcess:
+    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "st_rl" / script), *args], cwd=cwd,
+                         capture_output=True, text=True, timeout=600)
+    return out
+
+
+def lines(out: subprocess.CompletedProcess, prefix: str) -> list[str]:
+    return [line for line in out.stdout.splitlines() if line.startswith(prefix)]
+
+
+def test_train_resume_play_export(tmp_path):
+    first = run("train.py", "lus2", "--max_iterations", "2", "--seed", "1", *SMALL, cwd=tmp_path)
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    assert [line.split()[2] for line in lines(first, "[st_rl] it")] == ["1/2", "2/2"]
+    exp = tmp_path / "logs" / "st_rl" / "lus2_flat"
+    (run_a,) = list(exp.iterdir())
+    assert (run_a / "model_1.pt").is_file()
+    assert (run_a / "params" / "env.yaml").is_file() and (run_a / "params" / "agent.yaml").is_file()
+    assert "num_steps_per_env: 8" in (run_a / "params" / "agent.yaml").read_text()
+    assert list(run_a.glob("events.out.tfevents.*")), "tensorboard scalars"
+
+    resumed = run("train.py", "lus2", "--resume", "--max_iterations", "1", *SMALL, cwd=tmp_path)
+    assert resumed.returncode == 0, resumed.stdout[-3000:] + resumed.stderr[-3000:]
+    assert lines(resumed, "[st_rl] it")[0].split()[2] == "3/3", "the iteration count continues"
+    run_b = max(exp.iterdir())
+    assert (run_b / "model_2.pt").is_file()
+
+    play = run("play.py", "lus2", "--steps", "60", "--num_envs", "2",
+               "agent.policy.actor_hidden_dims=[64,64]", "agent.policy.critic_hidden_dims=[64,64]", cwd=tmp_path)
+    assert play.returncode == 0, play.stdout[-3000:] + play.stderr[-3000:]
+    assert "(ok, tolerance 1e-05)" in play.stdout
+    exported = run_b / "exported"
+    meta = json.loads((exported / "policy.json").read_text())
+    assert {"policy.onnx", "policy.pt", "policy.json"} <= {p.name for p in exported.iterdir()}
+    assert len(meta["joint_names"]) == 27 and meta["decimation"] == 4 and meta["sim_dt"] == 0.005
+    assert [t["name"] for t in meta["observation"]["terms"]][:2] == ["base_ang_vel", "projected_gravity"]
+
+
+def test_bad_input_is_a_message_not_a_traceback(tmp_path):
+    unknown_task = run("train.py", "lus3", cwd=tmp_path)
+    assert unknown_task.returncode == 2 and "Did you mean: lus2" in unknown_task.stderr
+    bad_key = run("train.py", "lus2", "env.rewards.feet_slidee.weight=-0.5", cwd=tmp_path)
+    assert bad_key.returncode == 2 and "closest: env.rewards.feet_slide" in bad_key.stderr
+    no_run = run("play.py", "lus2", cwd=tmp_path)
+    assert no_run.returncode == 2 and "no runs in" in no_run.stderr
+    for out in (unknown_task, bad_key, no_run):
+        assert "Traceback" not in out.stderr

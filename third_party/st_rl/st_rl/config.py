@@ -1,0 +1,108 @@
+"""Runner, PPO and policy settings under the design's names (sections 3.8-3.10), as plain dataclasses.
+
+``RunnerCfg.to_rsl_rl()`` turns them into the dict rsl-rl's ``OnPolicyRunner`` reads. ``runner_name``,
+``algorithm_name`` and ``policy_name`` are class names that rsl-rl resolves (``"PPO"``,
+``"st_rl.algorithms:AmpPPO"``, ...), so a new algorithm plugs in by name without a new runner.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+
+@dataclass
+class PolicyCfg:
+    """Actor and critic networks (design 3.10)."""
+
+    actor_hidden_dims: list[int] = field(default_factory=lambda: [512, 256, 128])
+    critic_hidden_dims: list[int] = field(default_factory=lambda: [512, 256, 128])
+    activation: str = "elu"
+    init_noise_std: float = 1.2
+    rnn_type: str | None = None  # None: MLP; "lstm" or "gru": a recurrent actor and critic
+    rnn_hidden_dim: int = 256
+    rnn_num_layers: int = 1
+    actor_obs_normalization: bool = True
+    critic_obs_normalization: bool = True
+
+
+@dataclass
+class PpoCfg:
+    """PPO (design 3.9)."""
+
+    clip_param: float = 0.2
+    entropy_coef: float = 0.01
+    value_loss_coef: float = 1.0
+    use_clipped_value_loss: bool = True
+    num_learning_epochs: int = 5
+    num_mini_batches: int = 4
+    learning_rate: float = 1.0e-3
+    schedule: str = "adaptive"
+    gamma: float = 0.99
+    lam: float = 0.95
+    desired_kl: float = 0.01
+    max_grad_norm: float = 1.0
+
+
+@dataclass
+class RunnerCfg:
+    """A training run (design 3.8)."""
+
+    experiment_name: str = "default"
+    run_name: str = ""
+    runner_name: str = "st_rl.runner:OnPolicyRunner"
+    algorithm_name: str = "PPO"
+    policy_name: str = "ActorCritic"  # "ActorCritic" (MLP) or "ActorCriticRecurrent" (policy.rnn_type set)
+    seed: int = 42
+    device: str = "cpu"
+    num_steps_per_env: int = 24
+    max_iterations: int = 1500
+    save_interval: int = 50
+    obs_groups: dict[str, list[str]] = field(default_factory=lambda: {"actor": ["policy"], "critic": ["critic"]})
+    clip_actions: float | None = None
+    init_at_random_ep_len: bool = True
+    logger: str = "tensorboard"
+    policy: PolicyCfg = field(default_factory=PolicyCfg)
+    algorithm: PpoCfg = field(default_factory=PpoCfg)
+
+    def validate(self) -> None:
+        if self.policy_name not in ("ActorCritic", "ActorCriticRecurrent"):
+            raise ValueError(f"policy_name {self.policy_name!r}: expected 'ActorCritic' or 'ActorCriticRecurrent'")
+        if (self.policy_name == "ActorCriticRecurrent") != (self.policy.rnn_type is not None):
+            raise ValueError("policy_name 'ActorCriticRecurrent' goes with policy.rnn_type ('lstm' or 'gru'), "
+                             f"'ActorCritic' with rnn_type None; got {self.policy_name!r} and {self.policy.rnn_type!r}")
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    def to_rsl_rl(self) -> dict:
+        """The configuration dict of rsl-rl 5's ``OnPolicyRunner``."""
+        self.validate()
+        p = self.policy
+        recurrent = p.rnn_type is not None
+
+        def model(hidden: list[int], normalize: bool, stochastic: bool) -> dict:
+            cfg = {"class_name": "RNNModel" if recurrent else "MLPModel", "hidden_dims": list(hidden),
+                   "activation": p.activation, "obs_normalization": normalize}
+            if recurrent:
+                cfg.update(rnn_type=p.rnn_type, rnn_hidden_dim=p.rnn_hidden_dim, rnn_num_layers=p.rnn_num_layers)
+            if stochastic:
+                cfg["distribution_cfg"] = {"class_name": "GaussianDistribution", "init_std": p.init_noise_std}
+            return cfg
+
+        return {
+            "class_name": self.runner_name,
+            "seed": self.seed,
+            "device": self.device,
+            "num_steps_per_env": self.num_steps_per_env,
+            "max_iterations": self.max_iterations,
+            "save_interval": self.save_interval,
+            "experiment_name": self.experiment_name,
+            "run_name": self.run_name,
+            "obs_groups": {k: list(v) for k, v in self.obs_groups.items()},
+            "clip_actions": self.clip_actions,
+            "logger": self.logger,
+            "actor": model(p.actor_hidden_dims, p.actor_obs_normalization, stochastic=True),
+            "critic": model(p.critic_hidden_dims, p.critic_obs_normalization, stochastic=False),
+            "algorithm": {"class_name": self.algorithm_name, **dataclasses.asdict(self.algorithm)},
+        }

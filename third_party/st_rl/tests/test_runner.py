@@ -1,0 +1,125 @@
+"""st_rl's runner, checkpoints and export on a small real environment (no simulator needed)."""
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+sys.path.insert(0, str(Path(__file__).parent))
+from toy_env import PointTargetEnv  # noqa: E402
+
+from st_rl.checkpoints import CheckpointError, find_checkpoint, find_run, read_checkpoint  # noqa: E402
+from st_rl.config import PolicyCfg, RunnerCfg  # noqa: E402
+from st_rl.export import export_policy, parity, read_onnx_metadata  # noqa: E402
+from st_rl.runner import OnPolicyRunner  # noqa: E402
+
+
+def make_runner(log_dir=None, recurrent=False, env=None, infos=None):
+    torch.manual_seed(0)
+    policy = PolicyCfg(actor_hidden_dims=[32, 32], critic_hidden_dims=[32, 32], init_noise_std=0.8,
+                       rnn_type="lstm" if recurrent else None, rnn_hidden_dim=16)
+    cfg = RunnerCfg(experiment_name="toy", num_steps_per_env=16, save_interval=1, policy=policy,
+                    policy_name="ActorCriticRecurrent" if recurrent else "ActorCritic")
+    env = env or PointTargetEnv()
+    infos = infos or {"task": "toy", "num_actions": env.num_actions,
+                      "obs_dims": {k: int(v.shape[-1]) for k, v in env.get_observations().items()}}
+    return OnPolicyRunner(env, cfg.to_rsl_rl(), log_dir=str(log_dir) if log_dir else None, checkpoint_infos=infos)
+
+
+def test_learns_and_prints_one_line_per_iteration(tmp_path, capsys):
+    runner = make_runner(tmp_path / "run")
+    runner.learn(30)
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("[st_rl] it")]
+    assert len(lines) == 30 and lines[-1].startswith("[st_rl] it 30/30")
+    assert "steps/s" in lines[0] and "ETA" in lines[0]
+    rewards = [float(line.split("reward")[1].split()[0]) for line in lines if "reward      n/a" not in line]
+    assert np.mean(rewards[-5:]) > np.mean(rewards[:5]) + 1.0, rewards
+
+
+def test_resume_restores_everything_and_continues_the_count(tmp_path):
+    first = make_runner(tmp_path / "a")
+    first.learn(2)
+    saved = find_checkpoint(tmp_path / "a")
+    assert saved.name == "model_1.pt"
+    resumed = make_runner(tmp_path / "b")
+    resumed.load(str(saved))
+    assert resumed.current_learning_iteration == 2
+    for a, b in [(first.alg.actor, resumed.alg.actor), (first.alg.critic, resumed.alg.critic)]:
+        for (name, x), (_, y) in zip(a.state_dict().items(), b.state_dict().items()):
+            assert torch.equal(x, y), name  # weights, noise std, observation normalizer statistics
+    assert any("std" in k for k in resumed.alg.actor.state_dict()), "the noise std is part of the restored state"
+    assert any("normalizer" in k for k in resumed.alg.actor.state_dict())
+    opt_a, opt_b = first.alg.optimizer.state_dict(), resumed.alg.optimizer.state_dict()
+    assert all(torch.equal(opt_a["state"][k]["exp_avg"], opt_b["state"][k]["exp_avg"]) for k in opt_a["state"])
+    resumed.learn(1)
+    assert (tmp_path / "b" / "model_2.pt").is_file()
+
+
+def test_ctrl_c_saves_a_checkpoint(tmp_path):
+    runner = make_runner(tmp_path / "run")
+    calls = {"n": 0}
+    step = runner.env.step
+
+    def interrupting_step(actions):
+        calls["n"] += 1
+        if calls["n"] == 16 * 2 + 3:  # during the third iteration's rollout
+            raise KeyboardInterrupt
+        return step(actions)
+
+    runner.env.step = interrupting_step
+    with pytest.raises(KeyboardInterrupt):
+        runner.learn(10)
+    assert read_checkpoint(tmp_path / "run" / "model_1.pt")["iter"] == 1
+
+
+def test_checkpoint_from_another_task_is_refused(tmp_path):
+    runner = make_runner(tmp_path / "run")
+    runner.learn(1)
+    other_env = PointTargetEnv(obs_extra=3, num_actions=2)
+    other = make_runner(env=other_env, infos={"task": "bigger", "num_actions": 2, "obs_dims": {"policy": 7,
+                                                                                                 "critic": 7}})
+    with pytest.raises(CheckpointError, match=r"trained on 'toy'.*\n.*num_actions: expected 2, checkpoint has 1"):
+        other.load(str(find_checkpoint(tmp_path / "run")))
+
+
+def test_bad_runs_and_checkpoints_are_named(tmp_path):
+    with pytest.raises(CheckpointError, match="no runs in"):
+        find_run(tmp_path / "nothing")
+    (tmp_path / "exp" / "2026-01-01_00-00-00").mkdir(parents=True)
+    with pytest.raises(CheckpointError, match="does not exist.*\n  2026-01-01_00-00-00"):
+        find_run(tmp_path / "exp", "2025-.*")
+    with pytest.raises(CheckpointError, match="has no checkpoint"):
+        find_checkpoint(tmp_path / "exp" / "2026-01-01_00-00-00")
+    with pytest.raises(CheckpointError, match="model_7.pt not found"):
+        find_checkpoint(tmp_path / "exp" / "2026-01-01_00-00-00", 7)
+    corrupt = tmp_path / "exp" / "2026-01-01_00-00-00" / "model_3.pt"
+    corrupt.write_bytes(b"not a checkpoint")
+    with pytest.raises(CheckpointError, match="unreadable"):
+        read_checkpoint(corrupt)
+
+
+@pytest.mark.parametrize("recurrent", [False, True])
+def test_export_carries_metadata_and_matches_torch(tmp_path, recurrent):
+    runner = make_runner(recurrent=recurrent)
+    runner.learn(1)
+    paths = export_policy(runner, tmp_path, {"joint_names": ["x"], "sim_dt": 0.005})
+    assert read_onnx_metadata(paths["onnx"]) == {"joint_names": ["x"], "sim_dt": 0.005}
+    obs = np.random.default_rng(0).normal(size=(40, 2)).astype(np.float32)
+    assert parity(paths, obs) < 1e-5
+    # the recurrent state is carried: the same observation gives different actions after different histories
+    if recurrent:
+        from st_rl.export import onnx_actions
+
+        a = onnx_actions(paths["onnx"], np.concatenate([obs[:5], obs[:1]]))
+        b = onnx_actions(paths["onnx"], obs[:1])
+        assert not np.allclose(a[-1], b[0])
+
+
+def test_config_names_and_validation():
+    cfg = RunnerCfg().to_rsl_rl()
+    assert cfg["algorithm"]["class_name"] == "PPO" and cfg["actor"]["distribution_cfg"]["init_std"] == 1.2
+    assert cfg["actor"]["hidden_dims"] == [512, 256, 128] and cfg["actor"]["activation"] == "elu"
+    with pytest.raises(ValueError, match="ActorCriticRecurrent"):
+        RunnerCfg(policy=PolicyCfg(rnn_type="lstm")).to_rsl_rl()
