@@ -27,7 +27,7 @@ def parse_args(argv=None):
     parser.add_argument("--checkpoint", help="model_<N>.pt or N (default: the latest of the run)")
     parser.add_argument("--num_envs", type=int, help="default: the play variant's")
     parser.add_argument("--steps", type=int, default=500, help="env steps to run (default 500 = 10 s)")
-    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--device", default="cpu", help="cpu (default) or cuda[:N]")
     parser.add_argument("--agent", default="st_rl", help="agent config the run was trained with")
     parser.add_argument("--video", action="store_true", help="record an mp4 of env 0 (MuJoCo offscreen renderer)")
     parser.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="config overrides, as for train.py")
@@ -39,7 +39,7 @@ def main(argv=None) -> int:
     import numpy as np
     import torch
 
-    from legged_robots.tasks.utils.launch import LOG_ROOT, checkpoint_infos, load_cfgs, make_vec_env
+    from legged_robots.tasks.utils.launch import LOG_ROOT, checkpoint_infos, load_cfgs, make_vec_env, resolve_device
     from legged_robots.tasks.utils.policy_metadata import policy_metadata
     from st_rl.checkpoints import find_checkpoint, find_run
     from st_rl.export import export_policy, parity
@@ -48,7 +48,7 @@ def main(argv=None) -> int:
     torch.set_num_threads(1)
     task_id, env_cfg, agent_cfg = load_cfgs(args.task, args.overrides, play=True, agent=args.agent)
     checkpoint = find_checkpoint(find_run(LOG_ROOT / agent_cfg.experiment_name, args.load_run), args.checkpoint)
-    env_cfg.sim.device = agent_cfg.device = args.device
+    env_cfg.sim.device = agent_cfg.device = args.device = resolve_device(args.device)
     if args.num_envs is not None:
         env_cfg.scene.num_envs = args.num_envs
     print(f"[play] {task_id} | {env_cfg.scene.num_envs} envs | checkpoint {checkpoint}", flush=True)
@@ -56,7 +56,7 @@ def main(argv=None) -> int:
     try:
         train_task = task_id.removesuffix("-Play")
         runner = OnPolicyRunner(env, agent_cfg.to_rsl_rl(), log_dir=None, device=args.device,
-                                checkpoint_infos={**checkpoint_infos(env, train_task), "task": train_task})
+                                checkpoint_infos=checkpoint_infos(env, train_task))
         runner.load(str(checkpoint))
         policy = runner.get_inference_policy(device=args.device)
         stats, recorded, frames = _rollout(env, policy, args.steps, record_qpos=args.video)

@@ -41,12 +41,10 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     import torch
 
-    from legged_robots.tasks.utils.launch import (CPU_NUM_ENVS, LOG_ROOT, checkpoint_infos, default_device,
-                                                  load_cfgs, make_vec_env)
+    from legged_robots.tasks.utils.launch import (CPU_NUM_ENVS, LOG_ROOT, checkpoint_infos, load_cfgs,
+                                                  make_vec_env, resolve_device)
 
-    device = args.device or default_device()
-    if device == "cuda":
-        device = "cuda:0"
+    device = resolve_device(args.device)
     task_id, env_cfg, agent_cfg = load_cfgs(args.task, args.overrides, agent=args.agent)
     env_cfg.sim.device = agent_cfg.device = device
     if args.num_envs is not None:

@@ -5,6 +5,11 @@ Isaac Lab finds it through the ``isaaclab.tasks`` entry-point group (see ``pypro
 
 from .config import lus2  # noqa: F401  (registers the lus2 tasks)
 from .config.lus2.registry import ROBOT_DEFAULT_TASK, TASKS
+from .utils.errors import UsageError
+
+
+class UnknownTaskError(UsageError):
+    """A task id or robot name that is not registered (or an agent config a task does not have)."""
 
 
 def resolve_task(name: str) -> str:
@@ -18,7 +23,7 @@ def resolve_task(name: str) -> str:
     valid = sorted(ROBOT_DEFAULT_TASK) + sorted(TASKS)
     close = difflib.get_close_matches(name, valid, n=3)
     hint = f" Did you mean: {', '.join(close)}?" if close else ""
-    raise ValueError(f"unknown task or robot {name!r}.{hint}\n  robots: {', '.join(sorted(ROBOT_DEFAULT_TASK))}"
+    raise UnknownTaskError(f"unknown task or robot {name!r}.{hint}\n  robots: {', '.join(sorted(ROBOT_DEFAULT_TASK))}"
                      f"\n  tasks:  {', '.join(sorted(TASKS))}")
 
 

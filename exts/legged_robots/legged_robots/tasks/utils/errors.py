@@ -6,18 +6,21 @@ from __future__ import annotations
 import sys
 
 
+class UsageError(ValueError):
+    """Bad input from the user: an unknown task, an impossible device, ..."""
+
+
 def user_error_types() -> tuple[type[BaseException], ...]:
     from st_rl.checkpoints import CheckpointError
 
     from .overrides import OverrideError
 
-    return (OverrideError, CheckpointError, FileNotFoundError, ValueError, KeyError)
+    return (OverrideError, CheckpointError, UsageError, FileNotFoundError)
 
 
 def run_main(main, argv=None) -> int:
     try:
         return main(argv)
     except user_error_types() as err:
-        message = err.args[0] if isinstance(err, KeyError) and err.args else err
-        print(f"error: {message}", file=sys.stderr)
+        print(f"error: {err}", file=sys.stderr)
         return 2

@@ -9,10 +9,17 @@ LOG_ROOT = Path("logs") / "st_rl"
 CPU_NUM_ENVS = 64  # a CPU-sized default; GPU runs use the task's own (4096)
 
 
-def default_device() -> str:
+def resolve_device(requested: str | None) -> str:
+    """``cuda:0`` when a GPU is present and nothing was asked for, else ``cpu``; ``cuda`` means ``cuda:0``."""
     import torch
 
-    return "cuda:0" if torch.cuda.is_available() else "cpu"
+    device = requested or ("cuda:0" if torch.cuda.is_available() else "cpu")
+    device = "cuda:0" if device == "cuda" else device
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        from .errors import UsageError
+
+        raise UsageError(f"--device {device}: no CUDA device is available here; use --device cpu")
+    return device
 
 
 def load_agent_cfg(task_id: str, agent: str = "st_rl"):
@@ -23,7 +30,9 @@ def load_agent_cfg(task_id: str, agent: str = "st_rl"):
     kwargs = gym.spec(task_id).kwargs
     if key not in kwargs:
         have = sorted(k.removesuffix("_cfg_entry_point") for k in kwargs if k.endswith("_cfg_entry_point"))
-        raise ValueError(f"task {task_id} has no agent config {agent!r}; it has: {', '.join(have)}")
+        from legged_robots.tasks import UnknownTaskError
+
+        raise UnknownTaskError(f"task {task_id} has no agent config {agent!r}; it has: {', '.join(have)}")
     module, cls = kwargs[key].split(":")
     return getattr(importlib.import_module(module), cls)()
 
