@@ -77,7 +77,7 @@ else
     set +e +o pipefail  # stream pip's progress through a filter, keep pip's own exit status
     "$VPY" -m pip install --disable-pip-version-check --progress-bar off -r "$LOCK" 2>&1 \
         | grep --line-buffered -v -E 'is ignored: it is neither a file nor a directory' \
-        | grep --line-buffered -E '^(Collecting|Installing|Successfully|ERROR|error)' | sed 's/^/[pip] /'
+        | grep --line-buffered -E '^(Collecting|Installing|Successfully|ERROR|error)' | sed -u 's/^/[pip] /'
     pip_rc=${PIPESTATUS[0]}
     set -e -o pipefail
     [ "$pip_rc" -eq 0 ] || die "pip install -r requirements.lock failed (exit $pip_rc, see the [pip] lines above)"

@@ -22,7 +22,8 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("task", help="task id (./run.sh list) or robot name (lus2, lus2_21dof)")
     parser.add_argument("--num_envs", type=int, help="default: the task's on GPU, 64 on CPU")
-    parser.add_argument("--max_iterations", type=int, help="default: the agent config's")
+    parser.add_argument("--max_iterations", type=int,
+                        help="iterations to run, also when resuming (default: the agent config's)")
     parser.add_argument("--seed", type=int, help="default: the agent config's")
     parser.add_argument("--device", help="cpu, cuda, cuda:N (default: cuda:0 if available, else cpu)")
     parser.add_argument("--agent", default="st_rl", help="agent config: st_rl (MLP, default) or st_rl_lstm")

@@ -30,7 +30,7 @@ class Env:
 def test_values_are_parsed_and_typed():
     env = Env()
     rest = apply_overrides({"env": env}, ["env.rewards.feet_slide.weight=-1", "env.ranges=[-0.5,0.5]",
-                                          "env.rewards.feet_air_time.params.std=0.2", "physics=newton_mjwarp"])
+                                          "env.rewards.feet_air_time.params.std=2e-1", "physics=newton_mjwarp"])
     assert env.rewards.feet_slide.weight == -1.0 and isinstance(env.rewards.feet_slide.weight, float)
     assert env.ranges == (-0.5, 0.5) and env.rewards.feet_air_time.params["std"] == 0.2
     assert rest == ["physics=newton_mjwarp"]

@@ -16,10 +16,11 @@ from legged_robots.assets.paths import lus2_scene_mjcf
 
 
 def variant_for(joint_names) -> str:
+    names = set(joint_names)
     for name, variant in d.VARIANTS.items():
-        if set(variant.joints) == set(joint_names):
+        if set(variant.joints) == names:
             return name
-    raise ValueError(f"no lus2 variant has exactly these joints: {sorted(joint_names)}")
+    raise ValueError(f"no lus2 variant has exactly these joints: {sorted(names)}")
 
 
 def render_states_mp4(frames, joint_names, fps: float, path: Path, size=(480, 640)) -> None:

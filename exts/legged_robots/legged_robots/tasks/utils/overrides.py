@@ -39,6 +39,12 @@ def _coerce(old, new, key: str):
         return new
     if isinstance(old, float) and isinstance(new, int) and not isinstance(new, bool):
         return float(new)
+    if isinstance(old, (int, float)) and isinstance(new, str):
+        try:
+            new = float(new)  # YAML reads 3e-4 (no dot) as a string
+        except ValueError:
+            raise OverrideError(f"{key} expects a number, got {new!r}") from None
+        return int(new) if isinstance(old, int) and new.is_integer() else new
     if isinstance(old, (int, float)) and not isinstance(new, (int, float)):
         raise OverrideError(f"{key} expects a number, got {new!r}")
     if isinstance(old, tuple) and isinstance(new, list):
