@@ -14,6 +14,7 @@ TorchScript and ONNX and the largest action difference is printed; above 1e-5 th
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -36,6 +37,8 @@ def parse_args(argv=None):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    if args.video:  # MuJoCo picks its GL backend at first import (Isaac Lab's stack imports it early)
+        os.environ.setdefault("MUJOCO_GL", "egl")
     import numpy as np
     import torch
 
@@ -98,9 +101,8 @@ def _rollout(env, policy, steps: int, record_qpos: bool):
             returns += rewards.cpu()
             lengths += 1
             if record_qpos:
-                frames.append((robot.data.root_pos_w[0].cpu().numpy().copy(),
-                               robot.data.root_quat_w[0].cpu().numpy().copy(),
-                               robot.data.joint_pos[0].cpu().numpy().copy()))
+                frames.append(tuple(x.torch[0].cpu().numpy().copy() for x in
+                                    (robot.data.root_pos_w, robot.data.root_quat_w, robot.data.joint_pos)))
             done = dones.cpu().bool()
             if done.any():
                 timeout = extras.get("time_outs", torch.zeros_like(done)).cpu().bool()

@@ -39,11 +39,11 @@ def test_zero_action_stands(variant):
             _, _, terminated, truncated, _ = env.step(zero)
             assert not (terminated | truncated).any(), f"episode ended at step {i}"
             if i * env.unwrapped.step_dt > 0.5:  # after the drop from the spawn clearance
-                worst = max(worst, float((robot.data.root_pos_w[:, 2] - nominal).abs().max()))
+                worst = max(worst, float((robot.data.root_pos_w.torch[:, 2] - nominal).abs().max()))
         assert worst < HEIGHT_TOLERANCE, f"base height off nominal {nominal:.3f} m by {worst:.3f} m"
-        drift = robot.data.root_pos_w[:, :2] - env.unwrapped.scene.env_origins[:, :2]
+        drift = robot.data.root_pos_w.torch[:, :2] - env.unwrapped.scene.env_origins[:, :2]
         assert float(drift.norm(dim=-1).max()) < MAX_DRIFT
-        tilt = torch.acos(-robot.data.projected_gravity_b[:, 2].clamp(-1, 1))
+        tilt = torch.acos(-robot.data.projected_gravity_b.torch[:, 2].clamp(-1, 1))
         assert float(tilt.max()) < MAX_TILT
     finally:
         env.close()
@@ -57,7 +57,7 @@ def test_random_actions_terminate_and_reset_to_valid_states():
         u = env.unwrapped
         robot = u.scene["robot"]
         nominal = d.standing_height()
-        limits = robot.data.joint_pos_limits
+        limits = robot.data.joint_pos_limits.torch
         gen = torch.Generator().manual_seed(0)
         resets = 0
         for _ in range(200):
@@ -69,9 +69,9 @@ def test_random_actions_terminate_and_reset_to_valid_states():
             done = (terminated | truncated).nonzero().flatten()
             resets += len(done)
             if len(done):  # what step() returns for a finished env is its fresh, reset state
-                z = robot.data.root_pos_w[done, 2]
+                z = robot.data.root_pos_w.torch[done, 2]
                 assert ((z - nominal).abs() < 0.1).all(), z
-                q = robot.data.joint_pos[done]
+                q = robot.data.joint_pos.torch[done]
                 assert ((q >= limits[done, :, 0] - 1e-4) & (q <= limits[done, :, 1] + 1e-4)).all()
                 assert (u.episode_length_buf[done] == 0).all()
         assert resets > 0, "random actions at 5x scale should make lus2 fall"

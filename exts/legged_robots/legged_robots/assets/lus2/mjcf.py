@@ -78,8 +78,8 @@ def robot_xml(variant: d.Variant) -> str:
         '      <geom contype="0" conaffinity="0" group="2" density="0"/>',
         "    </default>",
         '    <default class="collision">',
-        # robot geoms touch the floor (conaffinity 1) but never each other (conaffinity 0)
-        '      <geom contype="1" conaffinity="0" group="3" density="0"/>',
+        # robot geoms touch the floor but never each other; they are also the visuals of their links (group 0)
+        '      <geom contype="1" conaffinity="0" group="0" density="0"/>',
         "    </default>",
         *defaults,
         "  </default>",
