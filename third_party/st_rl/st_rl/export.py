@@ -26,10 +26,11 @@ def export_policy(runner, out_dir: str | Path, metadata: dict) -> dict[str, Path
     runner.export_policy_to_jit(str(out), "policy.pt")
     runner.export_policy_to_onnx(str(out), "policy.onnx")
     onnx_path = out / "policy.onnx"
-    model = onnx.load(str(onnx_path))
+    model = onnx.load(str(onnx_path))  # also reads weights torch may have put in policy.onnx.data
     entry = model.metadata_props.add()
     entry.key, entry.value = METADATA_KEY, json.dumps(metadata)
-    onnx.save(model, str(onnx_path))
+    onnx.save(model, str(onnx_path))  # one self-contained file
+    (out / "policy.onnx.data").unlink(missing_ok=True)
     json_path = out / "policy.json"
     json_path.write_text(json.dumps(metadata, indent=2) + "\n")
     return {"jit": out / "policy.pt", "onnx": onnx_path, "metadata": json_path}

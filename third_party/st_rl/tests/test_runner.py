@@ -106,6 +106,7 @@ def test_export_carries_metadata_and_matches_torch(tmp_path, recurrent):
     runner.learn(1)
     paths = export_policy(runner, tmp_path, {"joint_names": ["x"], "sim_dt": 0.005})
     assert read_onnx_metadata(paths["onnx"]) == {"joint_names": ["x"], "sim_dt": 0.005}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["policy.json", "policy.onnx", "policy.pt"]
     obs = np.random.default_rng(0).normal(size=(40, 2)).astype(np.float32)
     assert parity(paths, obs) < 1e-5
     # the recurrent state is carried: the same observation gives different actions after different histories

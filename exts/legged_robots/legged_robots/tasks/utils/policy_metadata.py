@@ -22,6 +22,12 @@ def _floats(x) -> list[float]:
     return [round(float(v), 9) for v in _t(x).flatten().tolist()]
 
 
+def _per_env(value):
+    """An action term's scale/offset: a float, or a (num_envs, num_joints) tensor of which env 0 is kept."""
+    value = _t(value)
+    return float(value) if value.dim() == 0 else _floats(value[0])
+
+
 def _plain(value):
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
@@ -40,9 +46,8 @@ def policy_metadata(env, task: str, group: str = "policy") -> dict:
     def per_joint(data) -> list[float]:
         return _floats(_t(data)[0, ids])
 
-    scale = action._scale
     obs_manager = u.observation_manager
-    group_cfg = obs_manager.cfg.__dict__[group] if hasattr(obs_manager.cfg, "__dict__") else None
+    group_cfg = getattr(u.cfg.observations, group)
     terms = []
     for name, dims, cfg in zip(obs_manager.active_terms[group], obs_manager.group_obs_term_dim[group],
                                obs_manager._group_obs_term_cfgs[group]):
@@ -67,8 +72,8 @@ def policy_metadata(env, task: str, group: str = "policy") -> dict:
         "default_joint_pos": per_joint(robot.data.default_joint_pos),
         "action": {
             "type": "joint_position",
-            "scale": float(scale) if isinstance(scale, (int, float)) else _floats(_t(scale)[0]),
-            "offset": _floats(_t(action._offset)[0]) if torch.is_tensor(_t(action._offset)) else float(action._offset),
+            "scale": _per_env(action._scale),
+            "offset": _per_env(action._offset),
             "target": "offset + scale * action",
         },
         "stiffness": per_joint(robot.data.joint_stiffness),
