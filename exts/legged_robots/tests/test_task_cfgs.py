@@ -114,3 +114,13 @@ def test_unknown_task_or_robot_lists_the_valid_ones():
     with pytest.raises(ValueError) as err:
         resolve_task("lus3")
     assert "Did you mean: lus2" in str(err.value) and "St-Velocity-Flat-Lus2" in str(err.value)
+
+
+def test_env_overrides_are_checked_and_applied():
+    from legged_robots.tasks import load_env_cfg
+    from legged_robots.tasks.utils.overrides import OverrideError
+
+    cfg = load_env_cfg("lus2", overrides=["env.rewards.feet_slide.weight=-0.5", "env.scene.num_envs=8"])
+    assert cfg.rewards.feet_slide.weight == -0.5 and cfg.scene.num_envs == 8
+    with pytest.raises(OverrideError, match="closest: env.rewards.feet_slide"):
+        load_env_cfg("lus2", overrides=["env.rewards.feet_slid.weight=-0.5"])

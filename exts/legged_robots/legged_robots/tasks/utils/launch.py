@@ -44,15 +44,14 @@ def load_cfgs(task: str, overrides: list[str], play: bool = False, agent: str = 
     """
     from legged_robots.tasks import TASKS, load_env_cfg, resolve_task
 
-    from .overrides import apply_overrides
+    from .overrides import apply_overrides, override_root
 
     task_id = resolve_task(task)
     if play and not task_id.endswith("-Play") and f"{task_id}-Play" in TASKS:
         task_id = f"{task_id}-Play"
-    isaaclab_overrides = [o for o in overrides if o.split("=", 1)[0].split(".")[0] not in ("env", "agent")]
-    env_cfg = load_env_cfg(task_id, isaaclab_overrides)
     agent_cfg = load_agent_cfg(task_id, agent)
-    apply_overrides({"env": env_cfg, "agent": agent_cfg}, overrides)
+    apply_overrides({"agent": agent_cfg}, [o for o in overrides if override_root(o) == "agent"])
+    env_cfg = load_env_cfg(task_id, [o for o in overrides if override_root(o) != "agent"])
     return task_id, env_cfg, agent_cfg
 
 

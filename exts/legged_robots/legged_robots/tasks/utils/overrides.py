@@ -52,6 +52,11 @@ def _coerce(old, new, key: str):
     return new
 
 
+def override_root(item: str) -> str:
+    """``env`` for ``env.a.b=1``, ``physics`` for ``physics=newton_mjwarp``."""
+    return item.split("=", 1)[0].split(".", 1)[0]
+
+
 def apply_overrides(roots: dict[str, object], overrides: list[str]) -> list[str]:
     """Apply ``root.a.b=value`` overrides to the named config roots (e.g. ``{"env": env_cfg, "agent": agent_cfg}``).
 
@@ -64,7 +69,7 @@ def apply_overrides(roots: dict[str, object], overrides: list[str]) -> list[str]
             raise OverrideError(f"override {item!r} is not of the form key=value (e.g. env.scene.num_envs=16)")
         key, text = item.split("=", 1)
         parts = key.split(".")
-        if parts[0] not in roots:
+        if override_root(item) not in roots:
             rest.append(item)
             continue
         if len(parts) < 2:
