@@ -44,14 +44,14 @@ def load_cfgs(task: str, overrides: list[str], play: bool = False, agent: str = 
     """
     from legged_robots.tasks import TASKS, load_env_cfg, resolve_task
 
-    from .overrides import apply_overrides, override_root
+    from .overrides import apply_overrides
 
     task_id = resolve_task(task)
     if play and not task_id.endswith("-Play") and f"{task_id}-Play" in TASKS:
         task_id = f"{task_id}-Play"
     agent_cfg = load_agent_cfg(task_id, agent)
-    apply_overrides({"agent": agent_cfg}, [o for o in overrides if override_root(o) == "agent"])
-    env_cfg = load_env_cfg(task_id, [o for o in overrides if override_root(o) != "agent"])
+    env_overrides = apply_overrides({"agent": agent_cfg}, overrides)  # returns the ones that are not agent.*
+    env_cfg = load_env_cfg(task_id, env_overrides)
     return task_id, env_cfg, agent_cfg
 
 
