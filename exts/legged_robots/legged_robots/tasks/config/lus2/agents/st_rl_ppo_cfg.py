@@ -33,3 +33,8 @@ class Lus2FlatLSTMPPORunnerCfg(Lus2FlatPPORunnerCfg):
 @dataclass
 class Lus2_21dofFlatPPORunnerCfg(Lus2FlatPPORunnerCfg):
     experiment_name: str = "lus2_21dof_flat"
+
+
+@dataclass
+class Lus2_21dofFlatLSTMPPORunnerCfg(Lus2FlatLSTMPPORunnerCfg):
+    experiment_name: str = "lus2_21dof_flat_lstm"
