@@ -13,7 +13,9 @@ MAX_DRIFT = 0.15  # m, horizontal: the stance sways a few cm, lightly damped
 MAX_TILT = 0.15  # rad
 
 
-def hold_gains(joint: str) -> tuple[float, float]:
-    group = d.actuator_group(joint)
+def hold_gains_of(group: d.ActuatorGroup) -> tuple[float, float]:
     return group.motor.stiffness * HOLD_BANDWIDTH_SCALE**2, group.motor.damping * HOLD_BANDWIDTH_SCALE
 
+
+def hold_gains(joint: str) -> tuple[float, float]:
+    return hold_gains_of(d.actuator_group(joint))

@@ -2,7 +2,7 @@
 
 import pytest
 import torch
-from stand_check import HEIGHT_TOLERANCE, MAX_DRIFT, MAX_TILT, STAND_SECONDS, VARIANTS, hold_gains
+from stand_check import HEIGHT_TOLERANCE, MAX_DRIFT, MAX_TILT, STAND_SECONDS, VARIANTS, hold_gains_of
 
 from legged_robots.assets.lus2 import description as d
 from legged_robots.tasks import make_env
@@ -18,9 +18,10 @@ def _hold_still(env_cfg):
     env_cfg.events.reset_base.params["velocity_range"] = {}
     env_cfg.events.reset_robot_joints.params["position_range"] = (0.0, 0.0)
     env_cfg.events.push_robot = None
-    for name, actuator in env_cfg.scene.robot.actuators.items():
-        joint = next(j for j in d.ALL_JOINTS if d.actuator_group(j).name == name)
-        actuator.stiffness, actuator.damping = hold_gains(joint)
+    for group in d.ACTUATOR_GROUPS:
+        if group.name in env_cfg.scene.robot.actuators:
+            actuator = env_cfg.scene.robot.actuators[group.name]
+            actuator.stiffness, actuator.damping = hold_gains_of(group)
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
