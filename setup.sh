@@ -85,16 +85,20 @@ else
     echo "$LOCK_HASH" > "$STAMP"
 fi
 
-# Our packages, editable. Skipped when they already import from this checkout.
+# Our packages, editable. Skipped when they already import from this checkout with the same
+# pyproject.toml (its entry points are written at install time, so a changed one means reinstall).
 for pkg in "${PACKAGES[@]}"; do
     name="$(basename "$pkg")"
     where="$("$VPY" -c "import importlib.util as u; s = u.find_spec('$name'); print(s.submodule_search_locations[0] if s else '')" 2>/dev/null || true)"
-    if [ "$where" = "$ROOT/$pkg/$name" ]; then
+    pkg_stamp="$VENV/.st_gym_pkg_$name"
+    want="$ROOT/$pkg $(sha256sum "$ROOT/$pkg/pyproject.toml" | cut -c1-16)"
+    if [ "$where" = "$ROOT/$pkg/$name" ] && [ -f "$pkg_stamp" ] && [ "$(cat "$pkg_stamp")" = "$want" ]; then
         say "$name: installed (editable, this checkout)"
     else
         say "$name: installing editable from $pkg"
         quiet "$VPY" -m pip install --disable-pip-version-check --no-deps --no-build-isolation -e "$ROOT/$pkg" \
             || die "installing $pkg failed"
+        echo "$want" > "$pkg_stamp"
     fi
 done
 

@@ -14,6 +14,19 @@ def lus2_mjcf(variant: str) -> Path:
     return DATA_DIR / "lus2" / f"{variant}.xml"
 
 
+def lus2_27dof_mjcf() -> Path:
+    return lus2_mjcf("lus2_27dof")
+
+
+def lus2_21dof_mjcf() -> Path:
+    return lus2_mjcf("lus2_21dof")
+
+
+def lus2_motions(variant: str) -> Path:
+    """Folder of the reference clips generated for a variant (``assets/lus2/motions.py``)."""
+    return DATA_DIR / "lus2" / "motions" / variant
+
+
 def lus2_scene_mjcf(variant: str) -> Path:
     """The robot on a floor with a light: load this one in plain MuJoCo."""
     return DATA_DIR / "lus2" / f"{variant}_scene.xml"

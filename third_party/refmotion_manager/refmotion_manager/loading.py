@@ -1,0 +1,41 @@
+"""From files to complete, validated clips: read, check against the robot, derive what is missing."""
+
+from __future__ import annotations
+
+import glob
+from pathlib import Path
+
+from . import formats
+from .clip import MotionClip, check_clip
+from .derive import complete
+from .errors import MotionDataError
+from .kinematics import RobotModel
+
+
+def expand_files(patterns) -> list[Path]:
+    """Files matching ``patterns`` (paths or globs, a string or a list), sorted per pattern, no repeats."""
+    if isinstance(patterns, (str, Path)):
+        patterns = [patterns]
+    out: list[Path] = []
+    for p in patterns:
+        hits = sorted(glob.glob(str(p), recursive=True))
+        if not hits:
+            raise MotionDataError(f"no motion file matches {str(p)!r}")
+        out.extend(Path(h) for h in hits if Path(h) not in out)
+    return out
+
+
+def load_clips(patterns, robot: RobotModel | None = None, *, derive_links: bool = True,
+               read_kwargs: dict | None = None) -> list[MotionClip]:
+    """Every clip of every file, validated (against the robot's joints when given) and completed."""
+    clips: list[MotionClip] = []
+    names: dict[str, str] = {}
+    for path in expand_files(patterns):
+        for clip in formats.read(path, **(read_kwargs or {})):
+            clip = check_clip(clip, joint_names=None if robot is None else robot.joint_names)
+            if clip.name in names:
+                raise MotionDataError(f"clip name also used in {names[clip.name]}; clip names must be unique",
+                                      file=path, clip=clip.name)
+            names[clip.name] = str(path)
+            clips.append(complete(clip, robot if derive_links else None))
+    return clips
