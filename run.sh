@@ -20,9 +20,12 @@ commands:
   test [unit|sim] [PYTEST ARGS...]
                         the test suite (all layers by default; unit: seconds, no simulator;
                         sim: plain MuJoCo and Isaac Lab envs on CPU)
-  generate [--check]    regenerate lus2 MJCF/USD and the ground plane from the robot description
-  bench [env|train] [ARGS...]
-                        benchmarks/env_throughput.py (default) or benchmarks/train_throughput.py
+  generate [--check]    regenerate lus2 MJCF/USD, the ground plane and the lus2 reference clips
+  motion convert|view ARGS...
+                        reference motions: convert files to our pkl for a robot, plot/replay a clip
+                        (python -m refmotion_manager.convert|view --help)
+  bench [env|train|motion] [ARGS...]
+                        benchmarks/env_throughput.py (default), train_throughput.py, refmotion_serving.py
   python [ARGS...]      the project's Python
 EOF
 }
@@ -45,10 +48,18 @@ case "$cmd" in
         exec "$PY" -m pytest "${layer[@]}" "$@" ;;
     generate)
         exec "$PY" -m legged_robots.assets.generate "$@" ;;
+    motion)
+        case "${1:-}" in
+            convert|view) sub="$1"; shift; exec "$PY" -m "refmotion_manager.$sub" "$@" ;;
+            *) echo "run.sh motion: expected 'convert' or 'view', got '${1:-}'" >&2; exit 2 ;;
+        esac ;;
     bench)
-        which=env
-        case "${1:-}" in env|train) which="$1"; shift ;; esac
-        exec "$PY" "$ROOT/benchmarks/${which}_throughput.py" "$@" ;;
+        script="$ROOT/benchmarks/env_throughput.py"
+        case "${1:-}" in
+            env|train) script="$ROOT/benchmarks/$1_throughput.py"; shift ;;
+            motion) script="$ROOT/benchmarks/refmotion_serving.py"; shift ;;
+        esac
+        exec "$PY" "$script" "$@" ;;
     python)
         exec "$PY" "$@" ;;
     ""|-h|--help|help)

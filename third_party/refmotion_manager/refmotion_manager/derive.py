@@ -1,7 +1,7 @@
 """Derived quantities: what a clip of root pose + joint positions lacks, computed from what it has.
 
-Time derivatives use central differences inside the clip and one-sided differences on its first and
-last frame (``numpy.gradient`` with ``edge_order=1``); a loop clip is not assumed to join up smoothly.
+Time derivatives use central differences inside the clip and second-order one-sided differences on its
+first and last frame (``numpy.gradient``, ``edge_order=2``); a loop clip is not assumed to join up smoothly.
 Angular velocity comes from the relative rotation of neighbouring frames, ``log(q[t+1] q[t-1]^-1) / 2dt``.
 Link quantities come from forward kinematics on the robot's MJCF (``RobotModel``).
 """
@@ -19,7 +19,7 @@ from .kinematics import RobotModel
 def finite_difference(x: np.ndarray, dt: float) -> np.ndarray:
     if len(x) < 2:
         return np.zeros_like(x)
-    return np.gradient(x, dt, axis=0, edge_order=1)
+    return np.gradient(x, dt, axis=0, edge_order=2 if len(x) >= 3 else 1)
 
 
 def angular_velocity_world(q: np.ndarray, dt: float) -> np.ndarray:

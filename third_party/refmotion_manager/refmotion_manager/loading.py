@@ -25,17 +25,22 @@ def expand_files(patterns) -> list[Path]:
     return out
 
 
-def load_clips(patterns, robot: RobotModel | None = None, *, derive_links: bool = True,
-               read_kwargs: dict | None = None) -> list[MotionClip]:
-    """Every clip of every file, validated (against the robot's joints when given) and completed."""
+def prepare_clip(clip: MotionClip, robot: RobotModel | None = None) -> MotionClip:
+    """Validate (against the robot's joints when given) and complete: root and joint velocities always;
+    with a robot, link states for every link when the clip carries none."""
+    clip = check_clip(clip, joint_names=None if robot is None else robot.joint_names)
+    return complete(clip, robot, links=clip.link_names or None)
+
+
+def load_clips(patterns, robot: RobotModel | None = None, *, read_kwargs: dict | None = None) -> list[MotionClip]:
+    """Every clip of every file, through ``prepare_clip``; clip names must be unique across files."""
     clips: list[MotionClip] = []
     names: dict[str, str] = {}
     for path in expand_files(patterns):
         for clip in formats.read(path, **(read_kwargs or {})):
-            clip = check_clip(clip, joint_names=None if robot is None else robot.joint_names)
             if clip.name in names:
                 raise MotionDataError(f"clip name also used in {names[clip.name]}; clip names must be unique",
                                       file=path, clip=clip.name)
             names[clip.name] = str(path)
-            clips.append(complete(clip, robot if derive_links else None))
+            clips.append(prepare_clip(clip, robot))
     return clips

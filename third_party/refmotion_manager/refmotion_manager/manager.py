@@ -14,12 +14,11 @@ import numpy as np
 import torch
 
 from . import fields as F
-from .clip import MotionClip, check_clip
+from .clip import MotionClip
 from .config import RefMotionCfg
-from .derive import complete
 from .errors import MotionDataError
 from .kinematics import RobotModel
-from .loading import load_clips
+from .loading import load_clips, prepare_clip
 from .resample import resample
 
 _GROUPS = ("init_state", "style", "style_goal", "expressive_goal")
@@ -50,7 +49,7 @@ class RefMotionManager:
         if clips is None:
             clips = load_clips(cfg.motion_files, robot)
         else:
-            clips = [complete(check_clip(c, joint_names=robot and robot.joint_names), robot) for c in clips]
+            clips = [prepare_clip(c, robot) for c in clips]
         if not clips:
             raise MotionDataError("no clips to serve")
         clips = [resample(self._cut(c), self.dt) for c in clips]
@@ -101,6 +100,11 @@ class RefMotionManager:
         self.steps = torch.zeros(n, dtype=torch.long, device=dev)
         self._all = torch.arange(n, device=dev)
         self._amp_offsets = torch.arange(cfg.amp_obs_frame_num, device=dev)
+        # every row an AMP window can start at, with probability clip weight / number of starts in that clip
+        k = cfg.amp_obs_frame_num
+        self._amp_rows = torch.cat([torch.arange(o, o + n - k + 1) for o, n in zip(self.clip_offset.tolist(), lengths)]).to(dev)
+        p = torch.cat([torch.full((n - k + 1,), w / (n - k + 1)) for w, n in zip(self.clip_weights.tolist(), lengths)])
+        self._amp_cdf = (torch.cumsum(p.double(), 0) / p.sum()).float().to(dev)
         self.reset()
 
     # ------------------------------------------------------------------ set-up helpers
@@ -142,12 +146,15 @@ class RefMotionManager:
             vals.append(float(value))
         self._override_cols = torch.tensor(cols, dtype=torch.long, device=self.device)
         self._override_vals = torch.tensor(vals, dtype=torch.float32, device=self.device)
-        self.init_parts = {k: [col[f] for f in v] for k, v in _INIT_PARTS.items() if all(f in col for f in v)}
+        parts = {k: [col[f] for f in v] for k, v in _INIT_PARTS.items() if all(f in col for f in v)}
         self.init_joint_names = F.joints_in(names)
         for key, suffix in (("joint_pos", "_dof_pos"), ("joint_vel", "_dof_vel")):
             cs = [col[f"{j}{suffix}"] for j in self.init_joint_names if f"{j}{suffix}" in col]
             if len(cs) == len(self.init_joint_names) and cs:
-                self.init_parts[key] = cs
+                parts[key] = cs
+        # column runs become slices (views, no copy)
+        self.init_parts = {k: slice(c[0], c[-1] + 1) if c == list(range(c[0], c[-1] + 1)) else c
+                           for k, c in parts.items()}
 
     # ------------------------------------------------------------------ per-env state
     def _ids(self, env_ids) -> torch.Tensor:
@@ -241,7 +248,7 @@ class RefMotionManager:
         (joints in ``init_joint_names`` order)."""
         if "init_state" not in self._blocks:
             raise KeyError("no init_state_fields configured")
-        x = self.get("init_state", 0, env_ids).clone()
+        x = self.get("init_state", 0, env_ids)  # index_select: already a copy
         if self._override_cols.numel():
             x[:, self._override_cols] = self._override_vals
         out = {"fields": x}
@@ -253,12 +260,11 @@ class RefMotionManager:
         frames uniform over the windows that fit, frames consecutive in time."""
         if "style" not in self._blocks:
             raise KeyError("no style_fields configured: AMP windows are made of style fields")
-        k = self.cfg.amp_obs_frame_num
-        clip = torch.multinomial(self.clip_weights, batch, replacement=True, generator=self._gen)
-        span = self.clip_length[clip] - k + 1
-        start = (torch.rand(batch, generator=self._gen, device=self.device) * span).long()
-        rows = (self.clip_offset[clip] + start)[:, None] + self._amp_offsets[None, :]
-        return self._blocks["style"][rows]
+        u = torch.rand(batch, generator=self._gen, device=self.device)
+        first = self._amp_rows[torch.searchsorted(self._amp_cdf, u).clamp_(max=self._amp_rows.numel() - 1)]
+        rows = (first[:, None] + self._amp_offsets[None, :]).reshape(-1)
+        block = self._blocks["style"]
+        return block.index_select(0, rows).view(batch, self.cfg.amp_obs_frame_num, block.shape[1])
 
     @property
     def memory_bytes(self) -> int:

@@ -1,4 +1,5 @@
-"""Generate every shipped asset from its source: lus2 MJCF/USD (both variants), ground plane, markers.
+"""Generate every shipped asset from its source: lus2 MJCF/USD (both variants), ground plane, markers,
+and the lus2 reference clips (``assets/lus2/motions.py``, made from the MJCF written first).
 
     python -m legged_robots.assets.generate          # (re)write the files under assets/data/
     python -m legged_robots.assets.generate --check  # exit 1 if any committed file is stale
@@ -35,8 +36,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="only check that the committed files are up to date")
     args = parser.parse_args(argv)
+    from .lus2 import motions
+
     if args.check:
-        stale = stale_files()
+        stale = stale_files() + motions.stale()
         for p in stale:
             print(f"stale: {p.relative_to(DATA_DIR)}")
         if stale:
@@ -47,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         changed = not path.is_file() or path.read_text() != text
         path.write_text(text)
         print(f"{'wrote' if changed else 'unchanged'}: {path.relative_to(DATA_DIR)}")
-    return 0
+    return motions.main([])
 
 
 if __name__ == "__main__":
