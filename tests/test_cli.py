@@ -45,3 +45,25 @@ def test_setup_names_what_to_install_without_python312(tmp_path):
         return
     assert out.returncode == 1
     assert "Python 3.12 not found" in out.stderr and "uv python install 3.12" in out.stderr
+
+
+def test_motion_convert_a_beyondmimic_csv_for_lus2_and_view_it(tmp_path):
+    """A headerless csv (root xyz, quaternion xyzw, joints) -> our complete pkl for lus2 -> a PNG."""
+    from refmotion_manager import formats
+
+    from legged_robots.assets.paths import lus2_motions
+
+    (clip,) = formats.read(lus2_motions("lus2_27dof") / "walk_slow.pkl")
+    formats.write([clip], tmp_path / "walk.csv")
+    (tmp_path / "joints.txt").write_text("\n".join(clip.joint_names))
+    out = run(str(ROOT / "run.sh"), "motion", "convert", str(tmp_path / "walk.csv"), "--robot", "lus2", "--fps", "50",
+              "--joint-names", str(tmp_path / "joints.txt"), "-o", str(tmp_path / "walk.pkl"))
+    assert out.returncode == 0, out.stderr
+    assert "201 frames at 50 fps (4.00 s), 27 joints, 28 links" in out.stdout
+    (back,) = formats.read(tmp_path / "walk.pkl")
+    assert set(clip.fields) <= set(back.fields)
+    out = run(str(ROOT / "run.sh"), "motion", "view", str(tmp_path / "walk.pkl"))
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "walk.png").is_file()
+    out = run(str(ROOT / "run.sh"), "motion", "play")
+    assert out.returncode == 2 and "expected 'convert' or 'view'" in out.stderr
