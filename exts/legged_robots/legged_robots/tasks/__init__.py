@@ -29,14 +29,17 @@ def resolve_task(name: str) -> str:
 
 def load_env_cfg(task: str, overrides: list[str] | tuple[str, ...] = (), play: bool = False):
     """The task's env config with Isaac Lab's presets resolved (``physics=physx``) and ``env.a.b=value``
-    overrides applied (checked: an unknown key names the closest valid ones)."""
+    overrides applied (checked: an unknown key names the closest valid ones; a range with min > max names
+    the term and field)."""
     from isaaclab_tasks.utils.hydra import resolve_task_config
 
+    from .utils.cfg_checks import check_env_cfg
     from .utils.overrides import apply_overrides, override_root
 
     presets = [o for o in overrides if override_root(o) != "env"]
     env_cfg, _ = resolve_task_config(resolve_task(task), None, play_mode=play, overrides=presets)
     apply_overrides({"env": env_cfg}, [o for o in overrides if override_root(o) == "env"])
+    check_env_cfg(env_cfg)
     return env_cfg
 
 

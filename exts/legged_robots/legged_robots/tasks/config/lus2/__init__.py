@@ -1,5 +1,5 @@
-"""lus2 tasks. Ids: ``St-Velocity-Flat-Lus2`` (27 joints) and ``St-Velocity-Flat-Lus2-21dof``, each
-with a ``-Play`` variant (few envs, no observation noise, no pushes)."""
+"""lus2 tasks. Ids: ``St-Velocity-{Flat,Rough}-Lus2`` (27 joints) and ``...-Lus2-21dof``, each with a
+``-Play`` variant (few envs, no observation noise, no disturbances)."""
 
 import gymnasium as gym
 
@@ -8,7 +8,7 @@ from .registry import TASKS
 for task_id, entry_points in TASKS.items():
     gym.register(
         id=task_id,
-        entry_point="isaaclab.envs:ManagerBasedRLEnv",
+        entry_point="legged_robots.tasks.env:StManagerBasedRLEnv",
         disable_env_checker=True,
         kwargs={key: f"{__name__}.{target}" for key, target in entry_points.items()},
     )

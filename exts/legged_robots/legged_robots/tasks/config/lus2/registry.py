@@ -1,22 +1,26 @@
 """The lus2 task ids and their config entry points (``module:Class`` under this package)."""
 
+from .amp_mimic_cfg import USING_21_JOINT
+
 _AGENTS = "agents.st_rl_ppo_cfg"
 
 # task id -> entry points (Isaac Lab's ``*_cfg_entry_point`` keys)
 TASKS: dict[str, dict[str, str]] = {}
-for _suffix, _env, _agent in [
-    ("", "Lus2FlatEnvCfg", "Lus2FlatPPORunnerCfg"),
-    ("-21dof", "Lus2_21dofFlatEnvCfg", "Lus2_21dofFlatPPORunnerCfg"),
-]:  # each agent config has an LSTM twin named <agent without "PPORunnerCfg">LSTMPPORunnerCfg
-    for _play in ("", "-Play"):
-        TASKS[f"St-Velocity-Flat-Lus2{_suffix}{_play}"] = {
-            "env_cfg_entry_point": f"flat_env_cfg:{_env.replace('EnvCfg', 'PlayEnvCfg') if _play else _env}",
-            "st_rl_cfg_entry_point": f"{_AGENTS}:{_agent}",
-            "st_rl_lstm_cfg_entry_point": f"{_AGENTS}:{_agent.replace('PPORunnerCfg', 'LSTMPPORunnerCfg')}",
-        }
+for _terrain in ("Flat", "Rough"):
+    for _suffix, _variant in [("", ""), ("-21dof", "_21dof")]:
+        # each agent config has an LSTM twin named <agent without "PPORunnerCfg">LSTMPPORunnerCfg
+        _env, _agent = f"Lus2{_variant}{_terrain}EnvCfg", f"Lus2{_variant}{_terrain}PPORunnerCfg"
+        for _play in ("", "-Play"):
+            TASKS[f"St-Velocity-{_terrain}-Lus2{_suffix}{_play}"] = {
+                "env_cfg_entry_point": f"{_terrain.lower()}_env_cfg:{_env.replace('EnvCfg', 'PlayEnvCfg') if _play else _env}",
+                "st_rl_cfg_entry_point": f"{_AGENTS}:{_agent}",
+                "st_rl_lstm_cfg_entry_point": f"{_AGENTS}:{_agent.replace('PPORunnerCfg', 'LSTMPPORunnerCfg')}",
+            }
 
 # a robot name picks its default task (``./run.sh train lus2``)
+# (amp_mimic_cfg.USING_21_JOINT makes plain "lus2" the 21-joint robot)
 ROBOT_DEFAULT_TASK: dict[str, str] = {
-    "lus2": "St-Velocity-Flat-Lus2",
+    "lus2": "St-Velocity-Flat-Lus2-21dof" if USING_21_JOINT else "St-Velocity-Flat-Lus2",
+    "lus2_27dof": "St-Velocity-Flat-Lus2",
     "lus2_21dof": "St-Velocity-Flat-Lus2-21dof",
 }

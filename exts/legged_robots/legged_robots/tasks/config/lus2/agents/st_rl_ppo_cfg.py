@@ -38,3 +38,23 @@ class Lus2_21dofFlatPPORunnerCfg(Lus2FlatPPORunnerCfg):
 @dataclass
 class Lus2_21dofFlatLSTMPPORunnerCfg(Lus2FlatLSTMPPORunnerCfg):
     experiment_name: str = "lus2_21dof_flat_lstm"
+
+
+@dataclass
+class Lus2RoughPPORunnerCfg(Lus2FlatPPORunnerCfg):
+    experiment_name: str = "lus2_rough"
+
+
+@dataclass
+class Lus2RoughLSTMPPORunnerCfg(Lus2FlatLSTMPPORunnerCfg):
+    experiment_name: str = "lus2_rough_lstm"
+
+
+@dataclass
+class Lus2_21dofRoughPPORunnerCfg(Lus2FlatPPORunnerCfg):
+    experiment_name: str = "lus2_21dof_rough"
+
+
+@dataclass
+class Lus2_21dofRoughLSTMPPORunnerCfg(Lus2FlatLSTMPPORunnerCfg):
+    experiment_name: str = "lus2_21dof_rough_lstm"

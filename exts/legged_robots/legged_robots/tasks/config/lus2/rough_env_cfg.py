@@ -1,0 +1,406 @@
+"""lus2 velocity tracking: the complete MDP of design sections 3.1-3.7, on rough terrain.
+
+Shaped like Isaac Lab's velocity envs: one small cfg class per manager, ``Lus2RoughEnvCfg`` puts them
+together and ``flat_env_cfg.py`` derives the flat-ground task from it. The weights, schedules and command
+ranges people tune live in ``amp_mimic_cfg.py``. Physics runs at 200 Hz (Newton integrates in 2
+substeps), the policy at 50 Hz; the numbers come from ``lus2.description`` so the MJCF matches.
+"""
+
+from __future__ import annotations
+
+import math
+
+import isaaclab.sim as sim_utils
+import isaaclab.terrains as terrain_gen
+from isaaclab.assets import ArticulationCfg, AssetBaseCfg
+from isaaclab.envs import ManagerBasedRLEnvCfg
+from isaaclab.managers import CurriculumTermCfg as CurrTerm
+from isaaclab.managers import EventTermCfg as EventTerm
+from isaaclab.managers import ObservationGroupCfg as ObsGroup
+from isaaclab.managers import ObservationTermCfg as ObsTerm
+from isaaclab.managers import RewardTermCfg as RewTerm
+from isaaclab.managers import SceneEntityCfg
+from isaaclab.managers import TerminationTermCfg as DoneTerm
+from isaaclab.scene import InteractiveSceneCfg
+from isaaclab.sensors import ContactSensorCfg, RayCasterCfg, patterns
+from isaaclab.sim import SimulationCfg
+from isaaclab.terrains import TerrainGeneratorCfg, TerrainImporterCfg
+from isaaclab.utils import configclass
+from isaaclab.utils.noise import UniformNoiseCfg as Unoise
+
+from legged_robots.assets import lus2_articulation_cfg
+from legged_robots.assets.lus2 import description as d
+from legged_robots.assets.paths import ARROW_USD
+from legged_robots.tasks import mdp
+
+from . import amp_mimic_cfg as tune
+from .physics_cfg import Lus2RoughPhysicsCfg
+
+BASE = "pelvis"
+FEET = ".*_ankle_roll_link"
+NOT_FEET = "(?!.*_ankle_roll_link).*"  # every other body: contacts there are undesired
+BASE_HEIGHT_MIN = 0.4  # m, design 3.7
+BAD_ORIENTATION = 1.0  # rad, design 3.7
+GROUND_FRICTION = 1.0
+
+##
+# Scene (3.1)
+##
+
+ROUGH_TERRAINS_CFG = TerrainGeneratorCfg(
+    size=(8.0, 8.0), border_width=20.0, num_rows=10, num_cols=20,  # rows are difficulty levels
+    horizontal_scale=0.1, vertical_scale=0.005, slope_threshold=0.75, use_cache=False,
+    sub_terrains={
+        "random_rough": terrain_gen.HfRandomUniformTerrainCfg(
+            proportion=0.2, noise_range=(0.01, 0.06), noise_step=0.01, border_width=0.25),
+        "slope_up": terrain_gen.HfPyramidSlopedTerrainCfg(
+            proportion=0.1, slope_range=(0.0, 0.3), platform_width=2.0, border_width=0.25),
+        "slope_down": terrain_gen.HfInvertedPyramidSlopedTerrainCfg(
+            proportion=0.1, slope_range=(0.0, 0.3), platform_width=2.0, border_width=0.25),
+        "stairs_up": terrain_gen.MeshPyramidStairsTerrainCfg(
+            proportion=0.2, step_height_range=(0.02, 0.15), step_width=0.35, platform_width=3.0, border_width=1.0),
+        "stairs_down": terrain_gen.MeshInvertedPyramidStairsTerrainCfg(
+            proportion=0.2, step_height_range=(0.02, 0.15), step_width=0.35, platform_width=3.0, border_width=1.0),
+        "boxes": terrain_gen.MeshRandomGridTerrainCfg(
+            proportion=0.2, grid_width=0.45, grid_height_range=(0.02, 0.12), platform_width=2.0),
+    },
+)
+
+
+@configclass
+class Lus2SceneCfg(InteractiveSceneCfg):
+    """Terrain (generated, with difficulty levels), light and sky light, the robot, a height scanner
+    under the pelvis, contact forces on every body."""
+
+    terrain = TerrainImporterCfg(
+        prim_path="/World/ground",
+        terrain_type="generator",
+        terrain_generator=ROUGH_TERRAINS_CFG,
+        max_init_terrain_level=5,
+        collision_group=-1,
+        physics_material=sim_utils.RigidBodyMaterialCfg(
+            friction_combine_mode="multiply", restitution_combine_mode="multiply",
+            static_friction=GROUND_FRICTION, dynamic_friction=GROUND_FRICTION),
+        visual_material=None,  # Isaac Lab's default is an MDL on NVIDIA's server: never fetched
+        debug_vis=False,
+    )
+    robot: ArticulationCfg = lus2_articulation_cfg("lus2_27dof").replace(prim_path="{ENV_REGEX_NS}/Robot")
+    height_scanner = RayCasterCfg(
+        prim_path="{ENV_REGEX_NS}/Robot/" + BASE,
+        offset=RayCasterCfg.OffsetCfg(pos=(0.0, 0.0, 20.0)),
+        ray_alignment="yaw",
+        pattern_cfg=patterns.GridPatternCfg(resolution=0.1, size=[1.6, 1.0]),
+        debug_vis=False,
+        mesh_prim_paths=["/World/ground"],
+        global_world_only=True,
+    )
+    contact_forces = ContactSensorCfg(prim_path="{ENV_REGEX_NS}/Robot/.*", history_length=3, track_air_time=True)
+    light = AssetBaseCfg(prim_path="/World/light",
+                         spawn=sim_utils.DistantLightCfg(color=(0.75, 0.75, 0.75), intensity=3000.0))
+    sky_light = AssetBaseCfg(prim_path="/World/skyLight",
+                             spawn=sim_utils.DomeLightCfg(color=(0.13, 0.13, 0.13), intensity=1000.0))
+
+
+##
+# Commands (3.6) and actions
+##
+
+
+@configclass
+class CommandsCfg:
+    base_velocity = mdp.UniformVelocityCommandCfg(
+        asset_name="robot",
+        resampling_time_range=tune.COMMAND_RESAMPLING_S,
+        rel_standing_envs=0.02,
+        rel_heading_envs=1.0,
+        heading_command=True,
+        heading_control_stiffness=0.5,
+        debug_vis=True,
+        ranges=mdp.UniformVelocityCommandCfg.Ranges(**tune.COMMAND_RANGES),
+    )
+
+
+@configclass
+class ActionsCfg:
+    """Joint position targets around the default pose (action scale 0.25, as deployed on lus2)."""
+
+    joint_pos = mdp.JointPositionActionCfg(asset_name="robot", joint_names=[".*"], scale=0.25,
+                                           use_default_offset=True, preserve_order=True)
+
+
+##
+# Observations (3.5)
+##
+
+
+def _contacts(bodies: str) -> SceneEntityCfg:
+    return SceneEntityCfg("contact_forces", body_names=bodies)
+
+
+@configclass
+class ObservationsCfg:
+    @configclass
+    class PolicyCfg(ObsGroup):
+        """Proprioception, then the goal (velocity command), then the terrain around the feet. Noise on in
+        training, off in play."""
+
+        base_ang_vel = ObsTerm(func=mdp.base_ang_vel, noise=Unoise(n_min=-0.2, n_max=0.2))
+        projected_gravity = ObsTerm(func=mdp.projected_gravity, noise=Unoise(n_min=-0.05, n_max=0.05))
+        joint_pos = ObsTerm(func=mdp.joint_pos_rel, noise=Unoise(n_min=-0.01, n_max=0.01))
+        joint_vel = ObsTerm(func=mdp.joint_vel_rel, noise=Unoise(n_min=-1.5, n_max=1.5))
+        actions = ObsTerm(func=mdp.last_action)
+        velocity_commands = ObsTerm(func=mdp.generated_commands, params={"command_name": "base_velocity"})
+        height_scan = ObsTerm(func=mdp.height_scan, params={"sensor_cfg": SceneEntityCfg("height_scanner")},
+                              noise=Unoise(n_min=-0.1, n_max=0.1), clip=(-1.0, 1.0))
+
+        def __post_init__(self):
+            self.enable_corruption = True
+            self.concatenate_terms = True
+            self.history_length = tune.POLICY_HISTORY_LENGTH
+
+    @configclass
+    class CriticCfg(ObsGroup):
+        """Noise-free root states, joint/action states, the command and privileged information."""
+
+        base_height = ObsTerm(func=mdp.base_pos_z)
+        base_quat = ObsTerm(func=mdp.root_quat_w)
+        base_lin_vel = ObsTerm(func=mdp.base_lin_vel)
+        base_ang_vel = ObsTerm(func=mdp.base_ang_vel)
+        projected_gravity = ObsTerm(func=mdp.projected_gravity)
+        joint_pos = ObsTerm(func=mdp.joint_pos_rel)
+        joint_vel = ObsTerm(func=mdp.joint_vel_rel)
+        actions = ObsTerm(func=mdp.last_action)
+        velocity_commands = ObsTerm(func=mdp.generated_commands, params={"command_name": "base_velocity"})
+        # privileged
+        body_masses = ObsTerm(func=mdp.body_mass_rel, params={"asset_cfg": SceneEntityCfg("robot", body_names=".*")})
+        contact_forces = ObsTerm(func=mdp.contact_forces_norm, params={"sensor_cfg": _contacts(".*")})
+        joint_gains = ObsTerm(func=mdp.joint_gains_rel, params={"asset_cfg": SceneEntityCfg("robot", joint_names=".*")})
+        friction = ObsTerm(func=mdp.friction_coeff, params={"asset_cfg": SceneEntityCfg("robot", body_names=FEET)})
+        height_scan = ObsTerm(func=mdp.height_scan, params={"sensor_cfg": SceneEntityCfg("height_scanner")},
+                              clip=(-1.0, 1.0))
+
+        def __post_init__(self):
+            self.enable_corruption = False
+            self.concatenate_terms = True
+
+    policy: PolicyCfg = PolicyCfg()
+    critic: CriticCfg = CriticCfg()
+
+
+##
+# Events (3.2)
+##
+
+
+@configclass
+class EventsCfg:
+    """Resets, domain randomization and disturbances; every range here, modes as Isaac Lab defines them."""
+
+    # -- startup: sampled once per env
+    physics_material = EventTerm(
+        func=mdp.randomize_rigid_body_material, mode="startup",
+        params={"asset_cfg": SceneEntityCfg("robot", body_names=".*"), "static_friction_range": (0.4, 1.2),
+                "dynamic_friction_range": (0.4, 1.0), "restitution_range": (0.0, 0.2), "num_buckets": 64})
+    reset_robot_rigid_body_mass = EventTerm(
+        func=mdp.randomize_rigid_body_mass, mode="startup",
+        params={"asset_cfg": SceneEntityCfg("robot", body_names=".*"), "mass_distribution_params": (0.9, 1.1),
+                "operation": "scale"})
+    reset_robot_base_com = EventTerm(
+        func=mdp.randomize_rigid_body_com, mode="startup",
+        params={"asset_cfg": SceneEntityCfg("robot", body_names=[BASE, "torso_link", ".*_hip_.*_link"]),
+                "com_range": {"x": (-0.03, 0.03), "y": (-0.03, 0.03), "z": (-0.03, 0.03)}})
+    randomize_joint_parameters = EventTerm(
+        func=mdp.randomize_joint_parameters, mode="startup",
+        params={"asset_cfg": SceneEntityCfg("robot", joint_names=".*"),
+                "friction_distribution_params": (0.0, 0.3), "armature_distribution_params": (0.9, 1.1),
+                "lower_limit_distribution_params": (-0.02, 0.0), "upper_limit_distribution_params": (0.0, 0.02),
+                "operation": "add"})
+    # -- reset
+    randomize_actuator_gains = EventTerm(
+        func=mdp.randomize_actuator_gains, mode="reset",
+        params={"asset_cfg": SceneEntityCfg("robot", joint_names=".*"), "stiffness_distribution_params": (0.9, 1.1),
+                "damping_distribution_params": (0.9, 1.1), "operation": "scale"})
+    reset_base = EventTerm(
+        func=mdp.reset_root_state_uniform, mode="reset",
+        params={"pose_range": {"x": (-0.5, 0.5), "y": (-0.5, 0.5), "yaw": (-math.pi, math.pi)},
+                "velocity_range": {"x": (-0.2, 0.2), "y": (-0.2, 0.2), "z": (-0.1, 0.1),
+                                   "roll": (-0.1, 0.1), "pitch": (-0.1, 0.1), "yaw": (-0.1, 0.1)}})
+    reset_robot_joints = EventTerm(
+        func=mdp.reset_joints_by_offset, mode="reset",
+        params={"position_range": (-0.05, 0.05), "velocity_range": (0.0, 0.0)})
+    # -- interval: disturbances
+    push_robot = EventTerm(
+        func=mdp.push_by_setting_velocity, mode="interval", interval_range_s=(10.0, 15.0),
+        params={"velocity_range": {"x": (-0.5, 0.5), "y": (-0.5, 0.5)}})
+    torso_external_force = EventTerm(
+        func=mdp.apply_external_force_torque, mode="interval", interval_range_s=(5.0, 10.0),
+        params={"asset_cfg": SceneEntityCfg("robot", body_names="torso_link"), "force_range": (-15.0, 15.0),
+                "torque_range": (-3.0, 3.0)})
+
+
+##
+# Rewards (3.4)
+##
+
+
+def _joints(*patterns: str) -> SceneEntityCfg:
+    return SceneEntityCfg("robot", joint_names=list(patterns))
+
+
+def _w(term: str) -> float:
+    return tune.REWARD_WEIGHTS[term]
+
+
+@configclass
+class RewardsCfg:
+    """Design 3.4's task rewards with its example weights (amp_mimic_cfg.REWARD_WEIGHTS)."""
+
+    termination_penalty = RewTerm(func=mdp.is_terminated, weight=_w("termination_penalty"))
+    alive = RewTerm(func=mdp.is_alive, weight=_w("alive"))
+    track_lin_vel_xy_exp = RewTerm(func=mdp.track_lin_vel_xy_yaw_frame_exp, weight=_w("track_lin_vel_xy_exp"),
+                                   params={"command_name": "base_velocity", "std": 0.5})
+    track_ang_vel_z_exp = RewTerm(func=mdp.track_ang_vel_z_world_exp, weight=_w("track_ang_vel_z_exp"),
+                                  params={"command_name": "base_velocity", "std": 0.5})
+    feet_air_time = RewTerm(func=mdp.feet_air_time_positive_biped, weight=_w("feet_air_time"),
+                            params={"command_name": "base_velocity", "threshold": 0.4, "sensor_cfg": _contacts(FEET)})
+    feet_slide = RewTerm(func=mdp.feet_slide, weight=_w("feet_slide"),
+                         params={"sensor_cfg": _contacts(FEET), "asset_cfg": SceneEntityCfg("robot", body_names=FEET)})
+    # deviation from the default pose of joints that are not essential for walking
+    joint_deviation_hip = RewTerm(func=mdp.joint_deviation_l1, weight=_w("joint_deviation_hip"),
+                                  params={"asset_cfg": _joints(".*_hip_yaw_joint", ".*_hip_roll_joint")})
+    joint_deviation_feet = RewTerm(func=mdp.joint_deviation_l1, weight=_w("joint_deviation_feet"),
+                                   params={"asset_cfg": _joints(".*_ankle_roll_joint")})
+    joint_deviation_arms = RewTerm(func=mdp.joint_deviation_l1, weight=_w("joint_deviation_arms"),
+                                   params={"asset_cfg": _joints(".*_shoulder_.*_joint", ".*_elbow_joint")})
+    joint_deviation_wrist = RewTerm(func=mdp.joint_deviation_l1, weight=_w("joint_deviation_wrist"),
+                                    params={"asset_cfg": _joints(".*_wrist_.*_joint")})
+    joint_deviation_torso = RewTerm(func=mdp.joint_deviation_l1, weight=_w("joint_deviation_torso"),
+                                    params={"asset_cfg": _joints("torso_joint")})
+    energy_cost = RewTerm(func=mdp.energy_cost, weight=_w("energy_cost"))
+    feet_parallel_v1 = RewTerm(func=mdp.feet_parallel_v1, weight=_w("feet_parallel_v1"),
+                               params={"std": 0.1, "asset_cfg": SceneEntityCfg(
+                                   "robot", body_names=["left_ankle_roll_link", "right_ankle_roll_link"],
+                                   preserve_order=True)})
+    undesired_contacts = RewTerm(func=mdp.undesired_contacts, weight=_w("undesired_contacts"),
+                                 params={"threshold": 1.0, "sensor_cfg": _contacts(NOT_FEET)})
+    feet_stumble = RewTerm(func=mdp.feet_stumble, weight=_w("feet_stumble"),
+                           params={"ratio": 4.0, "sensor_cfg": _contacts(FEET)})
+    action_smoothness_2 = RewTerm(func=mdp.action_smoothness_2, weight=_w("action_smoothness_2"))
+    action_rate_l2 = RewTerm(func=mdp.action_rate_l2, weight=_w("action_rate_l2"))
+    dof_acc_l2 = RewTerm(func=mdp.joint_acc_l2, weight=_w("dof_acc_l2"))
+    dof_torques_l2 = RewTerm(func=mdp.joint_torques_l2, weight=_w("dof_torques_l2"))
+    dof_pos_limits = RewTerm(func=mdp.joint_pos_limits, weight=_w("dof_pos_limits"))
+    dof_vel_limits = RewTerm(func=mdp.joint_vel_limits, weight=_w("dof_vel_limits"), params={"soft_ratio": 0.9})
+    dof_torques_limits = RewTerm(func=mdp.applied_torque_limits, weight=_w("dof_torques_limits"))
+    contact_forces = RewTerm(func=mdp.contact_forces, weight=_w("contact_forces"),
+                             params={"threshold": 700.0, "sensor_cfg": _contacts(FEET)})  # ~1.2 x body weight
+
+
+##
+# Terminations (3.7) and curriculum (3.3)
+##
+
+
+@configclass
+class TerminationsCfg:
+    """The tracking-error terminations belong to the AMP/mimic tasks."""
+
+    time_out = DoneTerm(func=mdp.time_out, time_out=True)
+    base_height = DoneTerm(func=mdp.root_height_below_minimum, params={"minimum_height": BASE_HEIGHT_MIN})
+    bad_orientation = DoneTerm(func=mdp.bad_orientation, params={"limit_angle": BAD_ORIENTATION})
+
+
+def _schedule(term: str) -> CurrTerm:
+    weight, num_steps = tune.REWARD_SCHEDULES[term]
+    return CurrTerm(func=mdp.ramp_reward_weight, params={"term_name": term, "weight": weight,
+                                                         "num_steps": num_steps, "ramp_steps": tune.REWARD_RAMP_STEPS})
+
+
+@configclass
+class CurriculumCfg:
+    terrain_levels = CurrTerm(func=mdp.terrain_levels_vel)
+    alive_rew = _schedule("alive")
+    action_rate_l2 = _schedule("action_rate_l2")
+    action_smoothness_2 = _schedule("action_smoothness_2")
+    dof_torques_l2 = _schedule("dof_torques_l2")
+    dof_acc_l2 = _schedule("dof_acc_l2")
+    contact_forces = _schedule("contact_forces")
+    command_levels = CurrTerm(func=mdp.command_velocity_levels,
+                              params={"limits": tune.COMMAND_LIMITS, "threshold": 0.8, "delta": 0.1})
+
+
+##
+# Environment
+##
+
+
+@configclass
+class Lus2RoughEnvCfg(ManagerBasedRLEnvCfg):
+    """lus2 (27 joints) walking on rough terrain."""
+
+    sim: SimulationCfg = SimulationCfg(physics=Lus2RoughPhysicsCfg())
+    scene: Lus2SceneCfg = Lus2SceneCfg(num_envs=tune.NUM_ENVS, env_spacing=2.5)
+    observations: ObservationsCfg = ObservationsCfg()
+    actions: ActionsCfg = ActionsCfg()
+    commands: CommandsCfg = CommandsCfg()
+    rewards: RewardsCfg = RewardsCfg()
+    terminations: TerminationsCfg = TerminationsCfg()
+    events: EventsCfg = EventsCfg()
+    curriculum: CurriculumCfg = CurriculumCfg()
+
+    def __post_init__(self):
+        self.decimation = d.POLICY_DECIMATION
+        self.episode_length_s = tune.EPISODE_LENGTH_S
+        self.sim.dt = d.PHYSICS_DT
+        self.sim.render_interval = self.decimation
+        self.sim.physics_material = self.scene.terrain.physics_material
+        self.scene.contact_forces.update_period = self.sim.dt
+        if self.scene.height_scanner is not None:
+            self.scene.height_scanner.update_period = self.decimation * self.sim.dt
+        if self.scene.terrain.terrain_generator is not None:  # levels only when the curriculum moves robots
+            self.scene.terrain.terrain_generator.curriculum = self.curriculum.terrain_levels is not None
+        self.commands.base_velocity.marker_pos_offset = (0.0, 0.0, 1.0)
+        # debug arrows: ours, not the ones on NVIDIA's content server
+        for vis in (self.commands.base_velocity.goal_vel_visualizer_cfg,
+                    self.commands.base_velocity.current_vel_visualizer_cfg,
+                    self.scene.contact_forces.normal_force_visualizer_cfg,
+                    self.scene.contact_forces.friction_force_visualizer_cfg):
+            vis.markers["arrow"].usd_path = str(ARROW_USD)
+
+    def use_21_joints(self):
+        """Switch to the 21-joint robot (no wrists)."""
+        self.scene.robot = lus2_articulation_cfg("lus2_21dof").replace(prim_path="{ENV_REGEX_NS}/Robot")
+        self.rewards.joint_deviation_wrist = None
+
+    def play_mode(self):
+        """Few envs, no observation noise, no disturbances, robots anywhere on a small terrain grid."""
+        super().play_mode()
+        self.scene.num_envs = min(self.scene.num_envs, 16)
+        self.events.push_robot = None
+        self.events.torso_external_force = None
+        self.scene.terrain.max_init_terrain_level = None
+        if self.scene.terrain.terrain_generator is not None:
+            self.scene.terrain.terrain_generator.num_rows = 5
+            self.scene.terrain.terrain_generator.num_cols = 5
+            self.scene.terrain.terrain_generator.curriculum = False
+
+
+@configclass
+class Lus2RoughPlayEnvCfg(Lus2RoughEnvCfg):
+    def __post_init__(self):
+        super().__post_init__()
+        self.play_mode()
+
+
+@configclass
+class Lus2_21dofRoughEnvCfg(Lus2RoughEnvCfg):
+    def __post_init__(self):
+        super().__post_init__()
+        self.use_21_joints()
+
+
+@configclass
+class Lus2_21dofRoughPlayEnvCfg(Lus2_21dofRoughEnvCfg):
+    def __post_init__(self):
+        super().__post_init__()
+        self.play_mode()

@@ -1,0 +1,15 @@
+"""The env class our tasks register: Isaac Lab's ``ManagerBasedRLEnv``, with the config checked first."""
+
+from __future__ import annotations
+
+from isaaclab.envs import ManagerBasedRLEnv
+
+from .utils.cfg_checks import check_env_cfg
+
+
+class StManagerBasedRLEnv(ManagerBasedRLEnv):
+    """Fails before the simulator is built when a range in the config has min > max."""
+
+    def __init__(self, cfg, render_mode: str | None = None, **kwargs):
+        check_env_cfg(cfg)
+        super().__init__(cfg, render_mode=render_mode, **kwargs)

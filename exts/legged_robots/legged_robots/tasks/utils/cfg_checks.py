@@ -1,0 +1,69 @@
+"""Checks of an env config that Isaac Lab leaves to run time: every range must have min <= max.
+
+A term's regex that matches no body/joint is already an error at env build in Isaac Lab (it names the
+term and the field); a range with min > max is not (torch samples from it anyway), so we check every
+manager term's parameters before the simulator is built.
+"""
+
+from __future__ import annotations
+
+from numbers import Real
+
+from .errors import UsageError
+
+_MANAGERS = ("events", "rewards", "terminations", "curriculum", "commands", "actions")
+
+
+class ConfigRangeError(UsageError):
+    """A range with min > max in an env config; the message names the term and the field."""
+
+
+def _is_pair(v) -> bool:
+    return isinstance(v, (tuple, list)) and len(v) == 2 and all(isinstance(x, Real) for x in v)
+
+
+def _is_range_key(key: str) -> bool:
+    return key.endswith(("_range", "_range_s", "_distribution_params")) or key in ("ranges", "limits")
+
+
+def _check_value(where: str, value, gaussian: bool = False) -> None:
+    if _is_pair(value):
+        if not gaussian and value[0] > value[1]:
+            raise ConfigRangeError(f"{where} = {tuple(value)}: min > max")
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _check_value(f"{where}[{k!r}]", v, gaussian)
+    elif hasattr(value, "__dataclass_fields__"):  # e.g. a command's Ranges
+        for k in value.__dataclass_fields__:
+            _check_value(f"{where}.{k}", getattr(value, k), gaussian)
+
+
+def _terms(cfg):
+    for manager in _MANAGERS:
+        group = getattr(cfg, manager, None)
+        if group is None:
+            continue
+        for name in getattr(group, "__dataclass_fields__", {}):
+            term = getattr(group, name)
+            if term is not None:
+                yield f"env.{manager}.{name}", term
+    observations = getattr(cfg, "observations", None)
+    for group_name in getattr(observations, "__dataclass_fields__", {}):
+        group = getattr(observations, group_name)
+        for name in getattr(group, "__dataclass_fields__", {}):
+            term = getattr(group, name)
+            if hasattr(term, "func"):
+                yield f"env.observations.{group_name}.{name}", term
+
+
+def check_env_cfg(cfg) -> None:
+    """Raise ConfigRangeError naming ``env.<manager>.<term>.<field>`` for any range with min > max."""
+    for where, term in _terms(cfg):
+        params = getattr(term, "params", None) or {}
+        gaussian = params.get("distribution") == "gaussian"  # (mean, std), not (min, max)
+        for key, value in params.items():
+            if _is_range_key(key):
+                _check_value(f"{where}.params.{key}", value, gaussian)
+        for key in getattr(term, "__dataclass_fields__", {}):
+            if key != "params" and _is_range_key(key):
+                _check_value(f"{where}.{key}", getattr(term, key))
