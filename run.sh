@@ -24,8 +24,9 @@ commands:
   motion convert|view ARGS...
                         reference motions: convert files to our pkl for a robot, plot/replay a clip
                         (python -m refmotion_manager.convert|view --help)
-  bench [env|train|motion] [ARGS...]
-                        benchmarks/env_throughput.py (default), train_throughput.py, refmotion_serving.py
+  bench [env|train|motion|mdp] [ARGS...]
+                        benchmarks/env_throughput.py (default), train_throughput.py, refmotion_serving.py,
+                        mdp_managers.py (rough vs flat, time per manager)
   python [ARGS...]      the project's Python
 EOF
 }
@@ -58,6 +59,7 @@ case "$cmd" in
         case "${1:-}" in
             env|train) script="$ROOT/benchmarks/$1_throughput.py"; shift ;;
             motion) script="$ROOT/benchmarks/refmotion_serving.py"; shift ;;
+            mdp) script="$ROOT/benchmarks/mdp_managers.py"; shift ;;
         esac
         exec "$PY" "$script" "$@" ;;
     python)

@@ -13,11 +13,16 @@ TASK = {"lus2_27dof": "St-Velocity-Flat-Lus2", "lus2_21dof": "St-Velocity-Flat-L
 
 
 def _hold_still(env_cfg):
-    """Spawn exactly in the default pose, no pushes, holding gains (see conftest)."""
+    """Spawn exactly in the default pose of the nominal robot (no randomization, no disturbances), holding
+    gains (see stand_check)."""
+    for name in ("physics_material", "reset_robot_rigid_body_mass", "reset_robot_base_com", "randomize_actuator_gains",
+                 "randomize_joint_parameters", "randomize_joint_friction_limits"):
+        setattr(env_cfg.events, name, None)
     env_cfg.events.reset_base.params["pose_range"] = {}
     env_cfg.events.reset_base.params["velocity_range"] = {}
     env_cfg.events.reset_robot_joints.params["position_range"] = (0.0, 0.0)
     env_cfg.events.push_robot = None
+    env_cfg.events.torso_external_force = None
     for group in d.ACTUATOR_GROUPS:
         if group.name in env_cfg.scene.robot.actuators:
             actuator = env_cfg.scene.robot.actuators[group.name]
@@ -79,3 +84,16 @@ def test_random_actions_terminate_and_reset_to_valid_states():
         assert "base_height" in u.termination_manager.active_terms
     finally:
         env.close()
+
+
+def test_a_term_whose_regex_matches_nothing_fails_at_build_naming_it():
+    from isaaclab.sim import SimulationContext
+
+    def edit(cfg):
+        cfg.rewards.feet_slide.params["asset_cfg"].body_names = ".*_foot_link"
+
+    try:
+        with pytest.raises(ValueError, match=r"(?s)'feet_slide.*asset_cfg'.*Not all regular expressions.*_foot_link"):
+            make_env("St-Velocity-Flat-Lus2", num_envs=1, edit=edit)
+    finally:  # the failed build leaves its simulation context behind
+        SimulationContext.clear_instance()

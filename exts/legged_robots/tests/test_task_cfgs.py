@@ -59,28 +59,110 @@ def test_observations_follow_the_design():
     cfg = load("St-Velocity-Flat-Lus2")
     policy = [n for n in cfg.observations.policy.__dataclass_fields__ if getattr(cfg.observations.policy, n) is not None
               and hasattr(getattr(cfg.observations.policy, n), "func")]
-    assert policy == ["base_ang_vel", "projected_gravity", "joint_pos", "joint_vel", "actions", "velocity_commands"]
+    assert policy == list(DESIGN_POLICY_OBS)
     critic = cfg.observations.critic
     for term in ("base_lin_vel", "base_height", "base_quat", "base_ang_vel", "joint_pos", "joint_vel"):
         assert getattr(critic, term) is not None
     assert cfg.observations.policy.enable_corruption and not critic.enable_corruption
 
 
-def test_design_rewards_terminations_and_command_ranges():
-    cfg = load("St-Velocity-Flat-Lus2")
-    weights = {"termination_penalty": -450.0, "alive": 5.0, "track_lin_vel_xy_exp": 2.0, "track_ang_vel_z_exp": 2.0,
-               "feet_air_time": 0.8, "feet_slide": -1.0, "action_rate_l2": -0.05, "dof_acc_l2": -1e-8,
-               "dof_torques_l2": -4e-6, "dof_pos_limits": -10.0, "joint_deviation_hip": -0.1,
-               "joint_deviation_feet": -0.1, "joint_deviation_arms": -0.1, "joint_deviation_wrist": -0.2,
-               "joint_deviation_torso": -0.1}
-    for name, w in weights.items():
-        assert getattr(cfg.rewards, name).weight == pytest.approx(w), name
+# Every element the design (../shared/seeds/004, sections 3.1-3.7) names, copied from its tables. The design
+# spells one reward "action_smooothness_2" (three o's); we use the spelling the issue uses.
+DESIGN_SCENE = ("terrain", "light", "sky_light", "robot", "height_scanner", "contact_forces")
+DESIGN_EVENTS = ("reset_base", "reset_robot_joints", "physics_material", "reset_robot_rigid_body_mass",
+                 "reset_robot_base_com", "randomize_actuator_gains", "randomize_joint_parameters", "push_robot")
+DESIGN_CURRICULUM = ("terrain_levels", "alive_rew", "action_rate_l2", "action_smoothness_2", "dof_torques_l2",
+                     "dof_acc_l2", "contact_forces")
+DESIGN_REWARDS = {
+    "termination_penalty": -450.0, "alive": 5.0, "track_lin_vel_xy_exp": 2.0, "track_ang_vel_z_exp": 2.0,
+    "feet_air_time": 0.8, "feet_slide": -1.0, "joint_deviation_hip": -0.1, "joint_deviation_feet": -0.1,
+    "joint_deviation_arms": -0.1, "joint_deviation_wrist": -0.2, "joint_deviation_torso": -0.1,
+    "energy_cost": -2.0e-7, "feet_parallel_v1": 1.0, "undesired_contacts": -20.0, "feet_stumble": -500.0,
+    "action_smoothness_2": -5.0e-2, "action_rate_l2": -5.0e-2, "dof_acc_l2": -1e-8, "dof_torques_l2": -4.0e-6,
+    "dof_pos_limits": -10.0, "dof_vel_limits": -5.0, "dof_torques_limits": -1.0, "contact_forces": -2.0e-5}
+DESIGN_SCHEDULES = {"alive_rew": ("alive", 1.0, 500), "action_rate_l2": ("action_rate_l2", -0.1, 500),
+                    "action_smoothness_2": ("action_smoothness_2", -0.1, 500),
+                    "dof_torques_l2": ("dof_torques_l2", -1e-6, 1000), "dof_acc_l2": ("dof_acc_l2", -5e-8, 1000),
+                    "contact_forces": ("contact_forces", -1e-4, 1000)}
+DESIGN_POLICY_OBS = ("base_ang_vel", "projected_gravity", "joint_pos", "joint_vel", "actions", "velocity_commands")
+DESIGN_CRITIC_OBS = ("base_height", "base_quat", "base_lin_vel", "base_ang_vel", "projected_gravity", "joint_pos",
+                     "joint_vel", "actions", "velocity_commands", "body_masses", "contact_forces", "joint_gains",
+                     "friction")
+
+
+def test_every_element_the_design_names_is_in_the_rough_task():
+    cfg = load("St-Velocity-Rough-Lus2")
+    for name in DESIGN_SCENE:
+        assert getattr(cfg.scene, name) is not None, f"scene.{name}"
+    assert cfg.scene.terrain.terrain_type == "generator" and cfg.scene.terrain.terrain_generator.curriculum
+    assert set(cfg.scene.terrain.terrain_generator.sub_terrains) == {
+        "random_rough", "slope_up", "slope_down", "stairs_up", "stairs_down", "boxes"}
+    for name in DESIGN_EVENTS:
+        assert getattr(cfg.events, name) is not None, f"events.{name}"
+    assert cfg.events.torso_external_force.mode == "interval"  # design: "Interval: external force/torque on torso"
+    assert cfg.events.torso_external_force.params["asset_cfg"].body_names == "torso_link"
+    for name in DESIGN_CURRICULUM:
+        assert getattr(cfg.curriculum, name) is not None, f"curriculum.{name}"
+    for name, (term, weight, steps) in DESIGN_SCHEDULES.items():
+        params = getattr(cfg.curriculum, name).params
+        assert (params["term_name"], params["weight"], params["num_steps"]) == (term, weight, steps), name
+    assert cfg.curriculum.command_levels is not None
+    for name, weight in DESIGN_REWARDS.items():
+        assert getattr(cfg.rewards, name).weight == pytest.approx(weight), name
     assert cfg.terminations.base_height.params["minimum_height"] == 0.4
     assert cfg.terminations.bad_orientation.params["limit_angle"] == 1.0
     assert cfg.terminations.time_out.time_out
     cmd = cfg.commands.base_velocity
-    assert cmd.resampling_time_range == (5.0, 10.0)
+    assert cmd.resampling_time_range == (5.0, 10.0) and cmd.heading_command and cmd.debug_vis
     assert (cmd.ranges.lin_vel_x, cmd.ranges.lin_vel_y, cmd.ranges.ang_vel_z) == ((-0.2, 0.2), (-0.1, 0.1), (-0.1, 0.1))
+    assert tuple(cmd.ranges.heading) == pytest.approx((-3.14159265, 3.14159265))
+    for name in DESIGN_POLICY_OBS + ("height_scan",):
+        assert getattr(cfg.observations.policy, name) is not None, f"policy.{name}"
+    for name in DESIGN_CRITIC_OBS + ("height_scan",):
+        assert getattr(cfg.observations.critic, name) is not None, f"critic.{name}"
+
+
+def test_flat_task_is_the_rough_mdp_on_our_ground_plane():
+    rough, flat = load("St-Velocity-Rough-Lus2"), load("St-Velocity-Flat-Lus2")
+    assert flat.scene.terrain.terrain_type == "usd" and flat.scene.height_scanner is None
+    assert flat.curriculum.terrain_levels is None and flat.observations.policy.height_scan is None
+    for manager in ("rewards", "events"):
+        names = lambda c: {n for n in getattr(c, manager).__dataclass_fields__ if getattr(getattr(c, manager), n)}
+        assert names(flat) == names(rough), manager
+
+
+def test_tuning_module_feeds_the_configs():
+    from legged_robots.tasks.config.lus2 import amp_mimic_cfg as tune
+
+    cfg = load("St-Velocity-Rough-Lus2")
+    assert cfg.scene.num_envs == tune.NUM_ENVS and cfg.episode_length_s == tune.EPISODE_LENGTH_S
+    assert {n: getattr(cfg.rewards, n).weight for n in tune.REWARD_WEIGHTS} == tune.REWARD_WEIGHTS
+    assert cfg.curriculum.command_levels.params["limits"] == tune.COMMAND_LIMITS
+
+
+def test_ranges_with_min_above_max_name_the_term_and_field():
+    from legged_robots.tasks import load_env_cfg
+    from legged_robots.tasks.utils.cfg_checks import ConfigRangeError
+
+    bad = {
+        "env.events.physics_material.params.static_friction_range=[1.2,0.4]":
+            "env.events.physics_material.params.static_friction_range = (1.2, 0.4): min > max",
+        "env.events.reset_base.params.pose_range.yaw=[1,-1]": "env.events.reset_base.params.pose_range['yaw']",
+        "env.commands.base_velocity.ranges.lin_vel_x=[0.5,-0.5]": "env.commands.base_velocity.ranges.lin_vel_x",
+        "env.events.push_robot.interval_range_s=[3,1]": "env.events.push_robot.interval_range_s = (3, 1)",
+        "env.curriculum.command_levels.params.limits.lin_vel_x=[1,-1]": "env.curriculum.command_levels.params.limits",
+    }
+    for override, message in bad.items():
+        with pytest.raises(ConfigRangeError, match=message.replace("[", r"\[").replace("(", r"\(").replace(")", r"\)")):
+            load_env_cfg("St-Velocity-Rough-Lus2", [override])
+
+
+def test_weight_override_on_a_term_that_does_not_exist():
+    from legged_robots.tasks import load_env_cfg
+    from legged_robots.tasks.utils.overrides import OverrideError
+
+    with pytest.raises(OverrideError, match="env.rewards has no 'feet_slid'; closest: env.rewards.feet_slide"):
+        load_env_cfg("St-Velocity-Rough-Lus2", ["env.rewards.feet_slid.weight=-0.5"])
 
 
 def test_21dof_variant_drops_the_wrist_term():

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from isaaclab.envs import ManagerBasedRLEnv
 
+from .utils import warp_kernel_cache
 from .utils.cfg_checks import check_env_cfg
 
 
 class StManagerBasedRLEnv(ManagerBasedRLEnv):
-    """Fails before the simulator is built when a range in the config has min > max."""
+    """Fails before the simulator is built when a range in the config has min > max, and keeps Newton's
+    per-call ray-cast kernel from being rebuilt every step (see ``utils/warp_kernel_cache.py``)."""
 
     def __init__(self, cfg, render_mode: str | None = None, **kwargs):
         check_env_cfg(cfg)
+        warp_kernel_cache.install()
         super().__init__(cfg, render_mode=render_mode, **kwargs)

@@ -32,7 +32,7 @@ class ramp_reward_weight(ManagerTermBase):
             frac = 1.0 if env.common_step_counter > num_steps else 0.0
         else:
             frac = min(max((env.common_step_counter - start) / ramp_steps, 0.0), 1.0)
-        new = self._initial + frac * (weight - self._initial)
+        new = weight if frac >= 1.0 else self._initial + frac * (weight - self._initial)
         if new != self._term_cfg.weight:
             self._term_cfg.weight = new
             env.reward_manager.set_term_cfg(term_name, self._term_cfg)

@@ -209,10 +209,15 @@ class EventsCfg:
         func=mdp.randomize_rigid_body_com, mode="startup",
         params={"asset_cfg": SceneEntityCfg("robot", body_names=[BASE, "torso_link", ".*_hip_.*_link"]),
                 "com_range": {"x": (-0.03, 0.03), "y": (-0.03, 0.03), "z": (-0.03, 0.03)}})
+    # joint parameters: one Isaac Lab term takes one operation, so armature (scaled) and friction and
+    # limits (added to) are two terms
     randomize_joint_parameters = EventTerm(
         func=mdp.randomize_joint_parameters, mode="startup",
-        params={"asset_cfg": SceneEntityCfg("robot", joint_names=".*"),
-                "friction_distribution_params": (0.0, 0.3), "armature_distribution_params": (0.9, 1.1),
+        params={"asset_cfg": SceneEntityCfg("robot", joint_names=".*"), "armature_distribution_params": (0.9, 1.1),
+                "operation": "scale"})
+    randomize_joint_friction_limits = EventTerm(
+        func=mdp.randomize_joint_parameters, mode="startup",
+        params={"asset_cfg": SceneEntityCfg("robot", joint_names=".*"), "friction_distribution_params": (0.0, 0.3),
                 "lower_limit_distribution_params": (-0.02, 0.0), "upper_limit_distribution_params": (0.0, 0.02),
                 "operation": "add"})
     # -- reset

@@ -1,0 +1,113 @@
+"""Our MDP terms (tasks/mdp) against hand-computed values on constructed states.
+
+The state is built by hand (a minimal stand-in for the env exposing only the buffers a term reads), so
+each expected value follows from the docstring's formula on paper. The same terms run on the real env's
+buffers in test_lus2_mdp_sim.py."""
+
+import math
+from types import SimpleNamespace as NS
+
+import pytest
+import torch
+
+from legged_robots.tasks import mdp
+
+
+def _arr(x):
+    return NS(torch=torch.as_tensor(x, dtype=torch.float32))
+
+
+def _yaw_quat_xyzw(yaw):
+    return [0.0, 0.0, math.sin(yaw / 2), math.cos(yaw / 2)]  # Isaac Lab 3.0: x, y, z, w
+
+
+def _cfg(**kw):
+    return NS(name="robot", joint_ids=slice(None), body_ids=slice(None), **kw)
+
+
+def test_energy_cost_is_sum_of_absolute_mechanical_power():
+    data = NS(applied_torque=_arr([[10.0, -20.0, 5.0], [0.0, 0.0, 0.0]]), joint_vel=_arr([[1.0, 2.0, -3.0], [9.0, 9.0, 9.0]]))
+    env = NS(scene={"robot": NS(data=data)})
+    out = mdp.energy_cost(env, _cfg())
+    torch.testing.assert_close(out, torch.tensor([10.0 + 40.0 + 15.0, 0.0]))
+
+
+def test_feet_parallel_is_one_when_parallel_and_gaussian_in_the_yaw_gap():
+    quats = [[_yaw_quat_xyzw(0.3), _yaw_quat_xyzw(0.3)], [_yaw_quat_xyzw(0.1), _yaw_quat_xyzw(-0.1)],
+             [_yaw_quat_xyzw(3.1), _yaw_quat_xyzw(-3.1)]]  # last pair: 0.083 rad apart across +-pi
+    env = NS(scene={"robot": NS(data=NS(body_quat_w=_arr(quats)))})
+    out = mdp.feet_parallel_v1(env, std=0.1, asset_cfg=_cfg())
+    gap = 2 * math.pi - 6.2
+    torch.testing.assert_close(out, torch.tensor([1.0, math.exp(-4.0), math.exp(-(gap / 0.1) ** 2)]), atol=1e-5, rtol=0)
+
+
+def test_feet_stumble_flags_horizontal_force_above_ratio_times_vertical():
+    forces = [[[30.0, 40.0, 10.0], [0.0, 0.0, 300.0]],  # |Fxy| = 50 > 4 * 10: stumble
+              [[30.0, 0.0, 10.0], [0.0, 0.0, 300.0]],  # 30 < 40: no
+              [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]]  # in the air: no
+    env = NS(scene=NS(sensors={"contact_forces": NS(data=NS(net_forces_w=_arr(forces)))}))
+    out = mdp.feet_stumble(env, NS(name="contact_forces", body_ids=slice(None)), ratio=4.0)
+    torch.testing.assert_close(out, torch.tensor([1.0, 0.0, 0.0]))
+
+
+def test_action_smoothness_2_is_the_discrete_second_difference():
+    env = NS(num_envs=1, device="cpu", action_manager=NS(total_action_dim=2, action=None))
+    term = mdp.action_smoothness_2(NS(params={}), env)
+    a = [torch.tensor([[0.0, 0.0]]), torch.tensor([[1.0, 0.0]]), torch.tensor([[3.0, 1.0]]), torch.tensor([[3.0, 1.0]])]
+    values = []
+    for act in a:
+        env.action_manager.action = act
+        values.append(term(env).item())
+    # fresh episode: 0; then ||a1 - a0||^2 (history starts at a0); then ||a2 - 2 a1 + a0||^2; then ||a3 - 2 a2 + a1||^2
+    assert values == pytest.approx([0.0, 1.0, 1.0 + 1.0, 4.0 + 1.0])
+    term.reset([0])
+    env.action_manager.action = torch.tensor([[-5.0, 2.0]])
+    assert term(env).item() == 0.0  # no penalty for the jump from the previous episode
+
+
+class _Rewards:
+    def __init__(self, **weights):
+        self.cfgs = {k: NS(weight=w) for k, w in weights.items()}
+        self._episode_sums = {}
+
+    def get_term_cfg(self, name):
+        return self.cfgs[name]
+
+    def set_term_cfg(self, name, cfg):
+        self.cfgs[name] = cfg
+
+
+@pytest.mark.parametrize("ramp_steps,expect", [(0, {400: 5.0, 500: 5.0, 501: 1.0}),
+                                               (200, {299: 5.0, 400: 3.0, 500: 1.0, 900: 1.0})])
+def test_reward_weight_schedule_steps_or_ramps(ramp_steps, expect):
+    env = NS(reward_manager=_Rewards(alive=5.0), common_step_counter=0)
+    params = {"term_name": "alive", "weight": 1.0, "num_steps": 500, "ramp_steps": ramp_steps}
+    term = mdp.ramp_reward_weight(NS(params=params), env)
+    for step, weight in expect.items():
+        env.common_step_counter = step
+        assert term(env, [0], **params) == pytest.approx(weight)
+        assert env.reward_manager.cfgs["alive"].weight == pytest.approx(weight)
+
+
+def test_command_ranges_widen_only_when_tracking_is_good():
+    ranges = NS(lin_vel_x=(-0.2, 0.2), lin_vel_y=(-0.1, 0.1), ang_vel_z=(-0.1, 0.1))
+    rewards = _Rewards(track_lin_vel_xy_exp=2.0)
+    env = NS(num_envs=4, device="cpu", reward_manager=rewards, common_step_counter=0, max_episode_length=1000,
+             max_episode_length_s=20.0, command_manager=NS(get_term=lambda name: NS(cfg=NS(ranges=ranges))))
+    limits = {"lin_vel_x": (-0.35, 0.35), "lin_vel_y": (-0.5, 0.5)}
+    params = {"limits": limits, "threshold": 0.8, "delta": 0.1}
+    term = mdp.command_velocity_levels(NS(params=params), env)
+    ids = torch.arange(4)
+    rewards._episode_sums["track_lin_vel_xy_exp"] = torch.full((4,), 0.7 * 2.0 * 20.0)  # 70 % of the best
+    env.common_step_counter = 1000
+    assert term(env, ids, **params) == pytest.approx(0.2)
+    rewards._episode_sums["track_lin_vel_xy_exp"] = torch.full((4,), 0.9 * 2.0 * 20.0)  # 90 %: widen
+    env.common_step_counter = 1500
+    assert term(env, ids, **params) == pytest.approx(0.2)  # less than an episode since the last look
+    env.common_step_counter = 2000
+    assert term(env, ids, **params) == pytest.approx(0.3)
+    assert ranges.lin_vel_y == pytest.approx((-0.2, 0.2)) and ranges.ang_vel_z == (-0.1, 0.1)
+    env.common_step_counter = 3000
+    assert term(env, ids, **params) == pytest.approx(0.35)  # capped at the limit
+    with pytest.raises(ValueError, match=r"limits\['lin_vel_x'\] = \(1, -1\) has min > max"):
+        mdp.command_velocity_levels(NS(params={"limits": {"lin_vel_x": (1, -1)}}), env)
