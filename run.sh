@@ -17,6 +17,10 @@ commands:
                         train with st_rl (scripts/st_rl/train.py --help)
   play TASK|ROBOT [ARGS...]
                         replay a checkpoint, export ONNX/TorchScript (scripts/st_rl/play.py --help)
+  sim2mujoco TASK|ROBOT [ARGS...]
+                        run the exported policy in plain MuJoCo: verdict, report (scripts/st_rl/sim2mujoco.py --help)
+  sim2sim TASK|ROBOT [ARGS...]
+                        the policy in Isaac Lab and MuJoCo side by side; where they diverge (sim2sim.py --help)
   test [unit|sim] [PYTEST ARGS...]
                         the test suite (all layers by default; unit: seconds, no simulator;
                         sim: plain MuJoCo and Isaac Lab envs on CPU)
@@ -24,9 +28,9 @@ commands:
   motion convert|view ARGS...
                         reference motions: convert files to our pkl for a robot, plot/replay a clip
                         (python -m refmotion_manager.convert|view --help)
-  bench [env|train|motion|mdp] [ARGS...]
+  bench [env|train|motion|mdp|sim2mujoco] [ARGS...]
                         benchmarks/env_throughput.py (default), train_throughput.py, refmotion_serving.py,
-                        mdp_managers.py (rough vs flat, time per manager)
+                        mdp_managers.py (rough vs flat, time per manager), sim2mujoco_speed.py (real-time factor)
   python [ARGS...]      the project's Python
 EOF
 }
@@ -38,7 +42,7 @@ cmd="${1:-}"
 case "$cmd" in
     list)
         exec "$PY" "$ROOT/scripts/list_envs.py" "$@" ;;
-    train|play)
+    train|play|sim2mujoco|sim2sim)
         exec "$PY" "$ROOT/scripts/st_rl/$cmd.py" "$@" ;;
     test)
         layer=()
@@ -60,6 +64,7 @@ case "$cmd" in
             env|train) script="$ROOT/benchmarks/$1_throughput.py"; shift ;;
             motion) script="$ROOT/benchmarks/refmotion_serving.py"; shift ;;
             mdp) script="$ROOT/benchmarks/mdp_managers.py"; shift ;;
+            sim2mujoco) script="$ROOT/benchmarks/sim2mujoco_speed.py"; shift ;;
         esac
         exec "$PY" "$script" "$@" ;;
     python)

@@ -1,8 +1,12 @@
 """The commands a user types, run as they would run them."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
+
+import numpy as np
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -67,3 +71,41 @@ def test_motion_convert_a_beyondmimic_csv_for_lus2_and_view_it(tmp_path):
     assert (tmp_path / "walk.png").is_file()
     out = run(str(ROOT / "run.sh"), "motion", "play")
     assert out.returncode == 2 and "expected 'convert' or 'view'" in out.stderr
+
+
+def test_sim2mujoco_bad_input_is_one_line_and_exit_2(tmp_path):
+    out = run(str(ROOT / "run.sh"), "sim2mujoco", "--policy", str(tmp_path / "missing.onnx"))
+    assert out.returncode == 2 and "exported policy not found" in out.stderr and "Traceback" not in out.stderr
+    out = run(str(ROOT / "run.sh"), "sim2mujoco")
+    assert out.returncode == 2 and "--policy PATH" in out.stderr
+    out = run(str(ROOT / "run.sh"), "sim2sim", "--policy", str(tmp_path / "missing.onnx"))
+    assert out.returncode == 2 and "exported policy not found" in out.stderr
+
+
+def test_scenario_files_are_checked():
+    from legged_robots.sim2mujoco.scenarios import Scenario
+
+    with pytest.raises(ValueError, match="velocity_mode 'ZIGZAG' is not one of UNIFORM, SINUSOIDAL, STEP"):
+        Scenario("x", velocity_mode="zigzag")
+    with pytest.raises(ValueError, match="min_target_velocity 0.3 > max_target_velocity 0.1"):
+        Scenario("x", min_target_velocity=0.3, max_target_velocity=0.1)
+
+
+def test_scenario_commands_follow_their_mode(tmp_path):
+    from legged_robots.sim2mujoco.scenarios import load_scenarios
+
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps([
+        {"name": "sine", "num_timesteps": 200, "velocity_mode": "SINUSOIDAL", "min_target_velocity": -0.2,
+         "max_target_velocity": 0.2, "target_velocity_period": 2.0},
+        {"name": "step", "num_timesteps": 200, "velocity_mode": "STEP", "min_target_velocity": 0.0,
+         "max_target_velocity": 0.4, "target_velocity_period": 2.0, "yaw_rate": 0.1}]))
+    sine, step = load_scenarios(path)
+    c = sine.commands(0.02)
+    np.testing.assert_allclose(c[25, 0], 0.2 * np.sin(2 * np.pi * 0.5 / 2.0))
+    assert c[:, 0].max() <= 0.2 + 1e-12 and c[:, 0].min() >= -0.2 - 1e-12
+    c = step.commands(0.02)
+    assert (c[:50, 0] == 0.0).all() and (c[50:100, 0] == 0.4).all() and (c[:, 2] == 0.1).all()
+    path.write_text(json.dumps([{"name": "x", "speed": 1}]))
+    with pytest.raises(ValueError, match="unknown key\\(s\\) speed"):
+        load_scenarios(path)

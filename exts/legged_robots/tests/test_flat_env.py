@@ -6,6 +6,7 @@ from stand_check import HEIGHT_TOLERANCE, MAX_DRIFT, MAX_TILT, STAND_SECONDS, VA
 
 from legged_robots.assets.lus2 import description as d
 from legged_robots.tasks import make_env
+from legged_robots.tasks.config.lus2.rough_env_cfg import RANDOMIZATION_EVENTS
 
 pytestmark = pytest.mark.sim
 
@@ -15,8 +16,7 @@ TASK = {"lus2_27dof": "St-Velocity-Flat-Lus2", "lus2_21dof": "St-Velocity-Flat-L
 def _hold_still(env_cfg):
     """Spawn exactly in the default pose of the nominal robot (no randomization, no disturbances), holding
     gains (see stand_check)."""
-    for name in ("physics_material", "reset_robot_rigid_body_mass", "reset_robot_base_com", "randomize_actuator_gains",
-                 "randomize_joint_parameters", "randomize_joint_friction_limits"):
+    for name in RANDOMIZATION_EVENTS:
         setattr(env_cfg.events, name, None)
     env_cfg.events.reset_base.params["pose_range"] = {}
     env_cfg.events.reset_base.params["velocity_range"] = {}

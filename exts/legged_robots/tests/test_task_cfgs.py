@@ -176,7 +176,10 @@ def test_play_variants_are_small_quiet_and_unpushed(task):
     cfg = load(task)
     assert cfg.scene.num_envs <= 16
     assert not cfg.observations.policy.enable_corruption
-    assert cfg.events.push_robot is None
+    assert cfg.events.push_robot is None and cfg.events.torso_external_force is None
+    from legged_robots.tasks.config.lus2.rough_env_cfg import RANDOMIZATION_EVENTS
+
+    assert all(getattr(cfg.events, name) is None for name in RANDOMIZATION_EVENTS)  # nominal robot, nominal metadata
 
 
 def test_actuator_gains_come_from_the_motors():

@@ -102,8 +102,10 @@ class RefMotionManager:
         self._amp_offsets = torch.arange(cfg.amp_obs_frame_num, device=dev)
         # every row an AMP window can start at, with probability clip weight / number of starts in that clip
         k = cfg.amp_obs_frame_num
-        self._amp_rows = torch.cat([torch.arange(o, o + n - k + 1) for o, n in zip(self.clip_offset.tolist(), lengths)]).to(dev)
-        p = torch.cat([torch.full((n - k + 1,), w / (n - k + 1)) for w, n in zip(self.clip_weights.tolist(), lengths)])
+        self._amp_rows = torch.cat([torch.arange(o, o + length - k + 1)
+                                    for o, length in zip(self.clip_offset.tolist(), lengths)]).to(dev)
+        p = torch.cat([torch.full((length - k + 1,), w / (length - k + 1))
+                       for w, length in zip(self.clip_weights.tolist(), lengths)])
         self._amp_cdf = (torch.cumsum(p.double(), 0) / p.sum()).float().to(dev)
         self.reset()
 

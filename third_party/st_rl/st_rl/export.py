@@ -19,21 +19,27 @@ METADATA_KEY = "st_gym"
 
 def export_policy(runner, out_dir: str | Path, metadata: dict) -> dict[str, Path]:
     """Write ``policy.pt``, ``policy.onnx`` (metadata embedded) and ``policy.json`` under ``out_dir``."""
-    import onnx
-
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     runner.export_policy_to_jit(str(out), "policy.pt")
     runner.export_policy_to_onnx(str(out), "policy.onnx")
     onnx_path = out / "policy.onnx"
-    model = onnx.load(str(onnx_path))  # also reads weights torch may have put in policy.onnx.data
-    entry = model.metadata_props.add()
-    entry.key, entry.value = METADATA_KEY, json.dumps(metadata)
-    onnx.save(model, str(onnx_path))  # one self-contained file
-    (out / "policy.onnx.data").unlink(missing_ok=True)
+    write_onnx_metadata(onnx_path, metadata)
     json_path = out / "policy.json"
     json_path.write_text(json.dumps(metadata, indent=2) + "\n")
     return {"jit": out / "policy.pt", "onnx": onnx_path, "metadata": json_path}
+
+
+def write_onnx_metadata(onnx_path: str | Path, metadata: dict) -> None:
+    """Embed ``metadata`` (JSON) under ``METADATA_KEY``; the file becomes self-contained (no .data file)."""
+    import onnx
+
+    onnx_path = Path(onnx_path)
+    model = onnx.load(str(onnx_path))  # also reads weights torch may have put in <name>.data
+    entry = model.metadata_props.add()
+    entry.key, entry.value = METADATA_KEY, json.dumps(metadata)
+    onnx.save(model, str(onnx_path))
+    onnx_path.with_name(onnx_path.name + ".data").unlink(missing_ok=True)
 
 
 def read_onnx_metadata(onnx_path: str | Path) -> dict:

@@ -243,6 +243,9 @@ class EventsCfg:
                 "torque_range": (-3.0, 3.0)})
 
 
+RANDOMIZATION_EVENTS = ("physics_material", "reset_robot_rigid_body_mass", "reset_robot_base_com",
+                        "randomize_joint_parameters", "randomize_joint_friction_limits", "randomize_actuator_gains")
+
 ##
 # Rewards (3.4)
 ##
@@ -378,11 +381,13 @@ class Lus2RoughEnvCfg(ManagerBasedRLEnvCfg):
         self.rewards.joint_deviation_wrist = None
 
     def play_mode(self):
-        """Few envs, no observation noise, no disturbances, robots anywhere on a small terrain grid."""
+        """Few envs, no observation noise, the nominal robot (no randomization: the exported policy's
+        metadata reads gains and armature from this env), no disturbances, robots anywhere on a small
+        terrain grid."""
         super().play_mode()
         self.scene.num_envs = min(self.scene.num_envs, 16)
-        self.events.push_robot = None
-        self.events.torso_external_force = None
+        for name in RANDOMIZATION_EVENTS + ("push_robot", "torso_external_force"):
+            setattr(self.events, name, None)
         self.scene.terrain.max_init_terrain_level = None
         if self.scene.terrain.terrain_generator is not None:
             self.scene.terrain.terrain_generator.num_rows = 5

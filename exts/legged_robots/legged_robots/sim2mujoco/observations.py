@@ -1,0 +1,108 @@
+"""The policy's observation, rebuilt term by term from MuJoCo's state, in the metadata's order, with
+its scales, clips and history; never with noise (noise is a training-time corruption).
+
+Isaac Lab's order per term: compute -> clip -> scale -> history (oldest first, filled with the first
+value after a reset); terms are then concatenated.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+
+from .errors import PolicyMetadataError
+
+
+def _base_lin_vel(robot, ctx):
+    return robot.base_lin_vel_b
+
+
+def _base_ang_vel(robot, ctx):
+    return robot.base_ang_vel_b
+
+
+def _projected_gravity(robot, ctx):
+    return robot.projected_gravity
+
+
+def _joint_pos_rel(robot, ctx):
+    return robot.joint_pos - robot.default_q
+
+
+def _joint_vel_rel(robot, ctx):
+    return robot.joint_vel  # default joint velocity is zero
+
+
+def _last_action(robot, ctx):
+    return ctx["last_action"]
+
+
+def _generated_commands(robot, ctx):
+    return ctx["command"]
+
+
+# Isaac Lab observation function name -> how to compute it here
+TERMS = {
+    "base_lin_vel": _base_lin_vel,
+    "base_ang_vel": _base_ang_vel,
+    "projected_gravity": _projected_gravity,
+    "joint_pos_rel": _joint_pos_rel,
+    "joint_vel_rel": _joint_vel_rel,
+    "last_action": _last_action,
+    "generated_commands": _generated_commands,
+}
+
+
+class ObservationBuilder:
+    """``build(robot, last_action, command) -> obs`` for the metadata's observation group."""
+
+    def __init__(self, metadata: dict):
+        obs = metadata["observation"]
+        self.terms = []
+        for term in obs["terms"]:
+            func = term["func"].rsplit(".", 1)[-1]
+            if func not in TERMS:
+                raise PolicyMetadataError(
+                    f"observation term '{term['name']}' ({term['func']}) cannot be rebuilt in MuJoCo; "
+                    f"supported: {', '.join(sorted(TERMS))}")
+            self.terms.append((term["name"], TERMS[func], int(term["dim"]), term.get("scale"), term.get("clip"),
+                               int(term.get("history_length") or 0)))
+        self.dim = sum(d * max(h, 1) for _, _, d, _, _, h in self.terms)
+        if self.dim != int(obs["dim"]):
+            raise PolicyMetadataError(f"observation terms add up to {self.dim} values, the metadata says {obs['dim']}")
+        self.names = [t[0] for t in self.terms]
+        self.reset()
+
+    def reset(self) -> None:
+        self._history = {name: deque(maxlen=h) for name, _, _, _, _, h in self.terms if h > 0}
+
+    def term_values(self, robot, last_action, command) -> dict[str, np.ndarray]:
+        """Each term after clip and scale, before history (for term-by-term comparisons)."""
+        ctx = {"last_action": np.asarray(last_action, float), "command": np.asarray(command, float)}
+        out = {}
+        for name, fn, dim, scale, clip, _ in self.terms:
+            value = np.asarray(fn(robot, ctx), float).reshape(-1)
+            if value.shape[0] != dim:
+                raise PolicyMetadataError(f"observation term '{name}' gives {value.shape[0]} values here, "
+                                          f"the policy was trained with {dim}")
+            if clip:
+                value = np.clip(value, clip[0], clip[1])
+            if scale is not None:
+                value = value * np.asarray(scale, float)
+            out[name] = value
+        return out
+
+    def build(self, robot, last_action, command) -> np.ndarray:
+        parts = []
+        for name, value in self.term_values(robot, last_action, command).items():
+            if name in self._history:
+                hist = self._history[name]
+                if not hist:
+                    hist.extend([value] * hist.maxlen)
+                else:
+                    hist.append(value)
+                parts.extend(hist)
+            else:
+                parts.append(value)
+        return np.concatenate(parts)

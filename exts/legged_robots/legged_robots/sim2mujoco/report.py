@@ -1,0 +1,99 @@
+"""The written verdict: report.md with a table of metrics per scenario, plots (commanded vs achieved
+velocity, joint tracking, torques vs limits) and, where a GL renderer exists, an mp4 per scenario."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+# legs carry the robot: their tracking is plotted
+TRACKED = ("hip_pitch", "knee", "ankle_pitch", "hip_roll")
+
+
+def plot_scenario(name: str, log: dict, joint_names: list[str], effort_limit: np.ndarray, out: Path) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    t = log["time"]
+    fig, axes = plt.subplots(3, 1, figsize=(11, 11), sharex=True)
+    ax = axes[0]
+    ax.plot(t, log["command"][:, 0], "k--", label="commanded forward")
+    ax.plot(t, log["lin_vel_yaw"][:, 0], "C0", label="achieved forward")
+    ax.plot(t, log["command"][:, 1], "k:", label="commanded lateral")
+    ax.plot(t, log["lin_vel_yaw"][:, 1], "C1", label="achieved lateral")
+    ax.plot(t, log["yaw_rate"], "C2", lw=0.8, label="yaw rate")
+    ax.set(title=f"{name}: velocity", ylabel="m/s, rad/s")
+    ax.legend(fontsize=7, ncol=3)
+    ax = axes[1]
+    for i, j in enumerate(joint_names):
+        if j.startswith("left_") and any(k in j for k in TRACKED):
+            line, = ax.plot(t, log["joint_pos"][:, i], lw=1, label=j.removesuffix("_joint"))
+            ax.plot(t, log["joint_target"][:, i], "--", lw=0.8, color=line.get_color())
+    ax.set(title="joint tracking, left leg (solid: achieved, dashed: target)", ylabel="rad")
+    ax.legend(fontsize=7, ncol=4)
+    ax = axes[2]
+    ratio = np.abs(log["torque"]) / effort_limit
+    for group in ("hip", "knee", "ankle", "torso", "shoulder", "elbow", "wrist"):
+        cols = [i for i, j in enumerate(joint_names) if group in j]
+        if cols:
+            ax.plot(t, ratio[:, cols].max(axis=1), lw=1, label=group)
+    ax.axhline(1.0, color="r", lw=0.8)
+    ax.set(title="torque / effort limit (max over the group)", xlabel="time [s]", ylim=(0, 1.1))
+    ax.legend(fontsize=7, ncol=7)
+    fig.tight_layout()
+    path = out / f"{name}.png"
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+    return path
+
+
+def render_mp4(robot, frames: np.ndarray, fps: float, path: Path) -> Path | None:
+    """Replay the logged states; None (and a message) where no offscreen GL context can be made."""
+    import mujoco
+
+    try:
+        renderer = mujoco.Renderer(robot.model, 360, 480)
+    except Exception as e:  # noqa: BLE001 - no GL context is the expected failure
+        print(f"[sim2mujoco] no offscreen renderer ({type(e).__name__}: {e}); no mp4 (set MUJOCO_GL=egl or osmesa)")
+        return None
+    import imageio.v2 as imageio
+
+    cam = mujoco.MjvCamera()
+    cam.type, cam.trackbodyid = mujoco.mjtCamera.mjCAMERA_TRACKING, robot.base_body
+    cam.distance, cam.azimuth, cam.elevation = 3.0, 135.0, -15.0
+    data = mujoco.MjData(robot.model)
+    with imageio.get_writer(path, fps=fps, macro_block_size=1) as writer:
+        for qpos in frames:
+            data.qpos[:] = qpos
+            mujoco.mj_forward(robot.model, data)
+            renderer.update_scene(data, cam)
+            writer.append_data(renderer.render())
+    renderer.close()
+    return path
+
+
+def write_report(out: Path, header: dict, rows: list[dict], thresholds) -> Path:
+    """report.md: what was run, the thresholds, one row per scenario, the plots."""
+    lines = [f"# sim2mujoco: {'PASS' if all(r['passed'] for r in rows) else 'FAIL'}", ""]
+    lines += [f"- {k}: {v}" for k, v in header.items()]
+    lines += ["", "Thresholds: " + ", ".join(f"{k} {v}" for k, v in vars(thresholds).items()), ""]
+    cols = ["scenario", "verdict", "survival [s]", "lin vel RMSE [m/s]", "yaw rate RMSE [rad/s]", "torque sat.",
+            "action rate", "sim2sim joint RMSE [rad]", "real-time factor"]
+    lines += ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for r in rows:
+        m = r["metrics"]
+        gap = f"{m['sim2sim_joint_rmse']:.3f}" if "sim2sim_joint_rmse" in m else "-"
+        lines.append(f"| {r['name']} | {'PASS' if r['passed'] else 'FAIL: ' + '; '.join(r['failed'])} | "
+                     f"{m['survival_s']:.2f} | {m['lin_vel_rmse']:.3f} | {m['ang_vel_rmse']:.3f} | "
+                     f"{m['torque_saturation']:.3f} | {m['action_rate']:.3f} | {gap} | {r['rtf']:.1f}x |")
+    lines.append("")
+    for r in rows:
+        lines += [f"## {r['name']}", "", f"![{r['name']}]({r['plot'].name})", ""]
+        if r.get("video"):
+            lines += [f"[video]({r['video'].name})", ""]
+    path = out / "report.md"
+    path.write_text("\n".join(lines))
+    return path

@@ -1,0 +1,163 @@
+"""The robot in plain MuJoCo, driven the way it was trained: PD torques from the metadata's gains,
+clipped to its effort limits, every integration step; joints found by name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from .errors import PolicyMetadataError
+
+
+class MujocoRobot:
+    """An MJCF with one floating base, set up from an exported policy's metadata.
+
+    Timestep = ``sim_dt / solver_substeps`` (the training integrator step); the policy acts every
+    ``decimation`` physics steps, i.e. every ``decimation * solver_substeps`` MuJoCo steps. Armature
+    comes from the metadata; the MJCF's own actuators are left at zero and the PD torque is applied as a
+    generalized force, so the MJCF's actuator settings cannot disagree with training."""
+
+    def __init__(self, mjcf: str | Path, metadata: dict):
+        import mujoco
+
+        self._mj = mujoco
+        self.path = Path(mjcf)
+        self.model = mujoco.MjModel.from_xml_path(str(self.path))
+        self.data = mujoco.MjData(self.model)
+        m, md = self.model, metadata
+        self.joint_names = list(md["joint_names"])
+        substeps = int(md.get("solver_substeps", 1))
+        m.opt.timestep = float(md["sim_dt"]) / substeps
+        self.steps_per_action = int(md["decimation"]) * substeps
+        self.policy_dt = float(md["sim_dt"]) * int(md["decimation"])
+
+        free = [j for j in range(m.njnt) if m.jnt_type[j] == int(mujoco.mjtJoint.mjJNT_FREE)]
+        if len(free) != 1:
+            raise PolicyMetadataError(f"{self.path.name}: expected one floating base (free joint), found {len(free)}")
+        self.base_body = int(m.jnt_bodyid[free[0]])
+        mjcf_joints = {m.joint(j).name: j for j in range(m.njnt) if j != free[0]}
+        unknown = [n for n in self.joint_names if n not in mjcf_joints]
+        if unknown:
+            raise PolicyMetadataError(f"policy joint(s) {', '.join(unknown)} not in {self.path.name}; "
+                                      f"its joints: {', '.join(mjcf_joints)}")
+        extra = [n for n in mjcf_joints if n not in self.joint_names]
+        if extra:
+            raise PolicyMetadataError(f"{self.path.name} has joint(s) the policy does not drive: {', '.join(extra)}; "
+                                      "use the MJCF of the robot variant the policy was trained on")
+        ids = [mjcf_joints[n] for n in self.joint_names]
+        self.qadr = np.array([m.jnt_qposadr[j] for j in ids])
+        self.dadr = np.array([m.jnt_dofadr[j] for j in ids])
+        n = len(ids)
+        for key in ("default_joint_pos", "stiffness", "damping", "armature", "effort_limit"):
+            if len(md[key]) != n:
+                raise PolicyMetadataError(f"metadata '{key}' has {len(md[key])} values for {n} joints")
+        self.default_q = np.asarray(md["default_joint_pos"], float)
+        self.kp = np.asarray(md["stiffness"], float)
+        self.kd = np.asarray(md["damping"], float)
+        self.effort_limit = np.asarray(md["effort_limit"], float)
+        m.dof_armature[self.dadr] = np.asarray(md["armature"], float)
+        m.dof_damping[self.dadr] = 0.0
+        m.dof_frictionloss[self.dadr] = 0.0
+        action = md["action"]
+        self.action_scale = np.broadcast_to(np.asarray(action["scale"], float), (n,)).copy()
+        self.action_offset = np.broadcast_to(np.asarray(action["offset"], float), (n,)).copy()
+        self.target = self.default_q.copy()
+        self.torque = np.zeros(n)
+        self.saturation = 0.0
+        self._key = mujoco.mj_name2id(m, mujoco.mjtObj.mjOBJ_KEY, "stand")
+
+    # ------------------------------------------------------------------ state
+    def reset(self, base_pos=None, base_quat_wxyz=None, joint_pos=None, base_lin_vel_w=None,
+              base_ang_vel_b=None, joint_vel=None) -> None:
+        """The 'stand' keyframe (else qpos0) with the policy's default joint positions, then any given state."""
+        mj, m, d = self._mj, self.model, self.data
+        mj.mj_resetData(m, d)
+        if self._key >= 0:
+            mj.mj_resetDataKeyframe(m, d, self._key)
+        d.qpos[self.qadr] = self.default_q if joint_pos is None else joint_pos
+        if base_pos is not None:
+            d.qpos[0:3] = base_pos
+        if base_quat_wxyz is not None:
+            d.qpos[3:7] = base_quat_wxyz
+        if base_lin_vel_w is not None:
+            d.qvel[0:3] = base_lin_vel_w
+        if base_ang_vel_b is not None:
+            d.qvel[3:6] = base_ang_vel_b  # MuJoCo's free joint: angular velocity in the body frame
+        if joint_vel is not None:
+            d.qvel[self.dadr] = joint_vel
+        d.ctrl[:] = 0.0
+        self.target = self.default_q.copy()
+        self.torque = np.zeros(len(self.joint_names))
+        self.saturation = 0.0
+        mj.mj_forward(m, d)
+
+    @property
+    def joint_pos(self) -> np.ndarray:
+        return self.data.qpos[self.qadr].copy()
+
+    @property
+    def joint_vel(self) -> np.ndarray:
+        return self.data.qvel[self.dadr].copy()
+
+    @property
+    def base_pos(self) -> np.ndarray:
+        return self.data.qpos[0:3].copy()
+
+    @property
+    def base_quat(self) -> np.ndarray:
+        """w, x, y, z (MuJoCo's order)."""
+        return self.data.qpos[3:7].copy()
+
+    @property
+    def base_rot(self) -> np.ndarray:
+        return self.data.xmat[self.base_body].reshape(3, 3).copy()
+
+    @property
+    def base_lin_vel_b(self) -> np.ndarray:
+        return self.base_rot.T @ self.data.qvel[0:3]
+
+    @property
+    def base_ang_vel_b(self) -> np.ndarray:
+        return self.data.qvel[3:6].copy()
+
+    @property
+    def lin_vel_heading(self) -> np.ndarray:
+        """xy velocity in the heading (yaw-only) frame."""
+        r = self.base_rot
+        yaw = np.arctan2(r[1, 0], r[0, 0])
+        c, s = np.cos(yaw), np.sin(yaw)
+        vx, vy = self.data.qvel[0], self.data.qvel[1]
+        return np.array([c * vx + s * vy, -s * vx + c * vy])
+
+    @property
+    def yaw_rate(self) -> float:
+        """World-frame z angular velocity."""
+        return float((self.base_rot @ self.data.qvel[3:6])[2])
+
+    @property
+    def projected_gravity(self) -> np.ndarray:
+        return self.base_rot.T @ np.array([0.0, 0.0, -1.0])
+
+    # ------------------------------------------------------------------ stepping
+    def apply_action(self, action: np.ndarray) -> None:
+        """Joint targets = offset + scale * action (the training action term)."""
+        self.target = self.action_offset + self.action_scale * np.asarray(action, float)
+
+    def step(self, push_velocity=None) -> None:
+        """One policy period: ``steps_per_action`` MuJoCo steps of clipped PD toward the current targets.
+        ``push_velocity`` (x, y) is added to the base velocity first, as Isaac Lab's push event does."""
+        mj, m, d = self._mj, self.model, self.data
+        if push_velocity is not None:
+            d.qvel[0:2] += np.asarray(push_velocity, float)[:2]
+        saturated = 0
+        for _ in range(self.steps_per_action):
+            q, qd = d.qpos[self.qadr], d.qvel[self.dadr]
+            wanted = self.kp * (self.target - q) - self.kd * qd
+            tau = np.clip(wanted, -self.effort_limit, self.effort_limit)
+            saturated += int(np.count_nonzero(np.abs(wanted) >= self.effort_limit))
+            d.qfrc_applied[self.dadr] = tau
+            mj.mj_step(m, d)
+        self.torque = tau
+        # share of (joint, integration step) samples at the effort limit during this period
+        self.saturation = saturated / (self.steps_per_action * len(self.joint_names))

@@ -1,0 +1,197 @@
+"""sim2mujoco / sim2sim: the exported policy in plain MuJoCo, checked against Isaac Lab (Newton).
+
+Policies here are scripted (constant actions, exported to ONNX with the real metadata of the lus2 play
+env), so their behaviour is known without training: zero action with the motors' gains falls within
+~1.5 s; with holding gains (2.5x bandwidth, see stand_check) it stands."""
+
+import copy
+import json
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+import torch
+from stand_check import hold_gains
+
+from legged_robots.assets.paths import lus2_scene_mjcf
+from legged_robots.sim2mujoco import PolicyMetadataError
+from legged_robots.sim2mujoco.compare import open_loop, split_terms
+from legged_robots.sim2mujoco.observations import ObservationBuilder
+from legged_robots.sim2mujoco.policy import OnnxPolicy
+from legged_robots.sim2mujoco.robot import MujocoRobot
+from legged_robots.sim2mujoco.scripted import write_constant_policy
+
+pytestmark = pytest.mark.sim
+TASK = "St-Velocity-Flat-Lus2"
+
+
+@pytest.fixture(scope="module")
+def isaac():
+    from legged_robots.sim2mujoco.isaac import IsaacLabRobot
+
+    torch.set_num_threads(1)
+    robot = IsaacLabRobot(TASK)
+    robot.exported = robot.metadata()
+    yield robot
+    robot.close()
+
+
+@pytest.fixture
+def metadata(isaac):
+    return copy.deepcopy(isaac.exported)
+
+
+def _sim2mujoco(*args):
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[3] / "scripts" / "st_rl" / "sim2mujoco.py"
+    spec = importlib.util.spec_from_file_location("sim2mujoco_script", script)
+    module = importlib.util.module_from_spec(spec)
+    sys.path.insert(0, str(script.parent))
+    spec.loader.exec_module(module)
+    return module.main(list(args))
+
+
+def _permuted_mjcf(tmp_path):
+    """The lus2 scene with its legs' and arms' subtrees in the other order: every joint moves in qpos."""
+    tree = ET.parse(lus2_scene_mjcf("lus2_27dof"))
+    root = tree.getroot()
+    include = root.find("include")
+    if include is not None:  # the scene includes the robot file: inline a permuted copy instead
+        robot_tree = ET.parse(lus2_scene_mjcf("lus2_27dof").with_name(include.get("file")))
+        robot_root = robot_tree.getroot()
+    else:
+        robot_tree, robot_root = tree, root
+    for parent in robot_root.iter("body"):
+        kids = [c for c in parent if c.tag == "body"]
+        if len(kids) > 1:
+            for c in kids:
+                parent.remove(c)
+            for c in reversed(kids):
+                parent.append(c)
+    for key in robot_root.iter("keyframe"):
+        robot_root.remove(key)
+    robot_path = tmp_path / "lus2_permuted.xml"
+    robot_tree.write(robot_path)
+    if include is not None:
+        include.set("file", str(robot_path))
+        path = tmp_path / "scene_permuted.xml"
+        tree.write(path)
+        return path
+    return robot_path
+
+
+def test_joints_are_mapped_by_name_not_position(metadata, tmp_path):
+    ours = MujocoRobot(lus2_scene_mjcf("lus2_27dof"), metadata)
+    permuted = MujocoRobot(_permuted_mjcf(tmp_path), metadata)
+    assert not np.array_equal(ours.qadr, permuted.qadr)  # the permutation happened
+    rng = np.random.default_rng(0)
+    q = ours.default_q + rng.uniform(-0.1, 0.1, len(ours.default_q))
+    base = np.array([0.0, 0.0, ours.data.qpos[2]])
+    for r in (ours, permuted):
+        r.reset(base_pos=base, joint_pos=q)
+    b1, b2 = ObservationBuilder(metadata), ObservationBuilder(metadata)
+    cmd = np.array([0.1, 0.0, 0.0])
+    for _ in range(25):
+        o1, o2 = b1.build(ours, np.zeros(27), cmd), b2.build(permuted, np.zeros(27), cmd)
+        np.testing.assert_allclose(o1, o2, atol=1e-6)
+        action = 0.3 * np.sin(np.arange(27))
+        for r in (ours, permuted):
+            r.apply_action(action)
+            r.step()
+    np.testing.assert_allclose(ours.joint_pos, permuted.joint_pos, atol=1e-6)
+
+
+def test_observations_rebuilt_in_mujoco_equal_isaac_labs_for_the_same_state(isaac, metadata):
+    """Drive Isaac Lab somewhere non-trivial, copy its state into MuJoCo, compare term by term."""
+    gen = torch.Generator().manual_seed(1)
+    isaac.env.reset()
+    command = np.array([0.15, -0.05, 0.08])
+    isaac.set_command(command)
+    for _ in range(6):
+        action = 0.5 * torch.randn(27, generator=gen).numpy()
+        isaac.step(action)
+    isaac.set_command(command)
+    obs_isaac = isaac.observe()
+    r = isaac.robot
+    quat_xyzw = r.data.root_quat_w.torch[0].numpy().astype(float)
+    quat = quat_xyzw[[3, 0, 1, 2]]
+    mj = MujocoRobot(lus2_scene_mjcf("lus2_27dof"), metadata)
+    mj.reset(base_pos=r.data.root_pos_w.torch[0].numpy(), base_quat_wxyz=quat, joint_pos=isaac.joint_pos,
+             base_lin_vel_w=r.data.root_lin_vel_w.torch[0].numpy(), base_ang_vel_b=r.data.root_ang_vel_b.torch[0].numpy(),
+             joint_vel=r.data.joint_vel.torch[0, isaac.ids].numpy())
+    builder = ObservationBuilder(metadata)
+    last = isaac.u.action_manager.action[0].numpy()
+    ours = builder.term_values(mj, last, command)
+    theirs = split_terms(builder, obs_isaac)
+    assert list(ours) == ["base_ang_vel", "projected_gravity", "joint_pos", "joint_vel", "actions", "velocity_commands"]
+    for name in ours:
+        np.testing.assert_allclose(ours[name], theirs[name], atol=1e-4, err_msg=name)
+    assert np.abs(theirs["joint_vel"]).max() > 0.1  # a moving state, not the trivial one
+
+
+def test_same_actions_give_the_same_motion_in_both_simulators(isaac, metadata):
+    """Open loop, 0.5 s of small sinusoids from the standing state: the plants agree to a few mrad."""
+    mj = MujocoRobot(lus2_scene_mjcf("lus2_27dof"), metadata)
+    t = np.arange(25)[:, None] * 0.02
+    actions = 0.4 * np.sin(2 * np.pi * (0.5 + 0.1 * np.arange(27))[None, :] * t)
+    r = open_loop(mj, isaac, actions)
+    assert r["steps"] == 25
+    assert r["joint_rmse_per_step"].max() < 0.01 and r["base_pos_diff_per_step"].max() < 0.01
+
+
+def test_falling_policy_fails_with_a_complete_report(metadata, tmp_path):
+    policy = write_constant_policy(tmp_path / "zero" / "policy.onnx", metadata)
+    scenarios = tmp_path / "s.json"
+    scenarios.write_text(json.dumps([{"name": "stand", "num_timesteps": 150},
+                                     {"name": "sine", "num_timesteps": 150, "velocity_mode": "SINUSOIDAL",
+                                      "min_target_velocity": -0.2, "max_target_velocity": 0.2,
+                                      "pushes": [{"step": 20, "velocity": [0.0, 0.2]}]}]))
+    out = tmp_path / "report"
+    assert _sim2mujoco("--policy", str(policy), "--scenarios", str(scenarios), "--out", str(out)) == 1
+    report = (out / "report.md").read_text()
+    assert report.startswith("# sim2mujoco: FAIL") and "survival_fraction" in report
+    for name in ("stand", "sine"):
+        assert (out / f"{name}.png").stat().st_size > 10_000 and f"![{name}]({name}.png)" in report
+    m = json.loads((out / "metrics.json").read_text())
+    assert set(m) == {"stand", "sine"} and not m["stand"]["passed"]
+    assert m["stand"]["fell"] and m["stand"]["survival_s"] < 2.0
+    assert m["stand"]["rtf"] > 20  # one env on one core, policy inference included
+
+
+def test_holding_policy_passes(metadata, tmp_path):
+    md = copy.deepcopy(metadata)
+    gains = [hold_gains(j) for j in md["joint_names"]]
+    md["stiffness"], md["damping"] = [g[0] for g in gains], [g[1] for g in gains]
+    policy = write_constant_policy(tmp_path / "hold" / "policy.onnx", md)
+    scenarios = tmp_path / "s.json"
+    scenarios.write_text(json.dumps([{"name": "stand", "num_timesteps": 150}]))
+    out = tmp_path / "report"
+    assert _sim2mujoco("--policy", str(policy), "--scenarios", str(scenarios), "--out", str(out)) == 0
+    assert (out / "report.md").read_text().startswith("# sim2mujoco: PASS")
+
+
+def test_metadata_that_does_not_match_is_a_clear_error(metadata, tmp_path, capsys):
+    bad = copy.deepcopy(metadata)
+    bad["joint_names"][3] = "left_knee_joint_v2"
+    with pytest.raises(PolicyMetadataError, match="policy joint\\(s\\) left_knee_joint_v2 not in lus2_27dof_scene.xml"):
+        MujocoRobot(lus2_scene_mjcf("lus2_27dof"), bad)
+    bad = copy.deepcopy(metadata)
+    bad["observation"]["terms"][0]["func"] = "isaaclab.envs.mdp.height_scan"
+    with pytest.raises(PolicyMetadataError, match="'base_ang_vel' \\(isaaclab.envs.mdp.height_scan\\) cannot be rebuilt"):
+        ObservationBuilder(bad)
+    policy = write_constant_policy(tmp_path / "p" / "policy.onnx", metadata)
+    bad = copy.deepcopy(metadata)
+    bad["observation"]["dim"] = 93
+    with pytest.raises(PolicyMetadataError, match="the graph takes 90 observations, the metadata describes 93"):
+        OnnxPolicy(policy, bad)
+    bad = copy.deepcopy(metadata)
+    bad["observation"]["terms"][2]["dim"] = 21
+    with pytest.raises(PolicyMetadataError, match="add up to 84 values, the metadata says 90"):
+        ObservationBuilder(bad)
+    md21 = copy.deepcopy(metadata)
+    md21["joint_names"] = [j for j in md21["joint_names"] if "wrist" not in j]
+    with pytest.raises(PolicyMetadataError, match="has joint\\(s\\) the policy does not drive: left_wrist"):
+        MujocoRobot(lus2_scene_mjcf("lus2_27dof"), md21)

@@ -1,0 +1,152 @@
+"""Validate an exported policy in plain MuJoCo and give a verdict with numbers.
+
+    ./run.sh sim2mujoco lus2                          # latest run's exported policy, default scenarios
+    ./run.sh sim2mujoco lus2 --load_run RUN --scenarios my.json --thresholds strict.json --video
+    ./run.sh sim2mujoco --policy path/to/policy.onnx   # any exported policy
+    ./run.sh sim2mujoco lus2 --sim2sim                 # also run Isaac Lab on the same commands: the gap
+
+Loads <run>/exported/policy.onnx (made by ./run.sh play) and the metadata inside it, our MJCF of the
+robot variant with those joints, sets MuJoCo's timestep to the training integration step, applies the
+training PD law every step and the policy every `decimation` steps, rebuilds the observation term by
+term. Per scenario: survival, velocity-tracking RMSE, torque saturation, action rate (and with --sim2sim
+the joint-position gap to Isaac Lab) against thresholds. Writes report.md with plots under --out
+(default <run>/sim2mujoco/); exits 1 on FAIL, 2 on bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("task", nargs="?", help="task id or robot name whose runs to look in (not needed with --policy)")
+    p.add_argument("--load_run", help="run directory name or regex (default: the latest)")
+    p.add_argument("--agent", default="st_rl", help="agent config the run was trained with")
+    p.add_argument("--policy", help="an exported policy.onnx (instead of a run)")
+    p.add_argument("--mjcf", help="MJCF to run (default: our lus2 variant with the policy's joints)")
+    p.add_argument("--scenarios", help="JSON/YAML list of scenarios (default: the built-in list)")
+    p.add_argument("--thresholds", help="JSON/YAML dict of thresholds overriding the defaults")
+    p.add_argument("--out", help="report folder (default: <run>/sim2mujoco)")
+    p.add_argument("--video", action="store_true", help="an mp4 per scenario (MuJoCo offscreen renderer)")
+    p.add_argument("--sim2sim", action="store_true", help="also run Isaac Lab (Newton) and report the joint gap")
+    return p.parse_args(argv)
+
+
+def _load_dict(path: str) -> dict:
+    text = Path(path).read_text()
+    if path.endswith((".yaml", ".yml")):
+        import yaml
+
+        return yaml.safe_load(text) or {}
+    return json.loads(text)
+
+
+def find_policy(args) -> Path:
+    if args.policy:
+        return Path(args.policy)
+    if not args.task:
+        raise ValueError("give a task or robot name (to find its runs) or --policy PATH")
+    from legged_robots.tasks import resolve_task
+    from legged_robots.tasks.utils.launch import LOG_ROOT, load_agent_cfg
+    from st_rl.checkpoints import find_run
+
+    agent = load_agent_cfg(resolve_task(args.task), args.agent)
+    run = find_run(LOG_ROOT / agent.experiment_name, args.load_run)
+    path = run / "exported" / "policy.onnx"
+    if not path.is_file():
+        raise FileNotFoundError(f"{run} has no exported policy; export it first: ./run.sh play {args.task} "
+                                f"--load_run {run.name}")
+    return path
+
+
+def robot_mjcf(metadata: dict) -> Path:
+    """Our lus2 scene MJCF whose joints are exactly the policy's."""
+    from legged_robots.assets.lus2 import description
+    from legged_robots.assets.paths import lus2_scene_mjcf, require
+
+    joints = set(metadata["joint_names"])
+    for name, variant in description.VARIANTS.items():
+        if set(variant.joints) == joints:
+            return require(lus2_scene_mjcf(name))
+    from legged_robots.sim2mujoco import PolicyMetadataError
+
+    raise PolicyMetadataError(f"no lus2 variant has exactly the policy's {len(joints)} joints; pass --mjcf")
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    if args.video:  # before mujoco is first imported
+        os.environ.setdefault("MUJOCO_GL", "egl")
+    import numpy as np
+
+    from legged_robots.sim2mujoco import evaluate, report
+    from legged_robots.sim2mujoco.policy import OnnxPolicy
+    from legged_robots.sim2mujoco.robot import MujocoRobot
+    from legged_robots.sim2mujoco.scenarios import DEFAULT_SCENARIOS, load_scenarios
+
+    path = find_policy(args)
+    policy = OnnxPolicy(path)
+    md = policy.metadata
+    mjcf = Path(args.mjcf) if args.mjcf else robot_mjcf(md)
+    robot = MujocoRobot(mjcf, md)
+    scenarios = load_scenarios(args.scenarios) if args.scenarios else DEFAULT_SCENARIOS
+    thresholds = evaluate.Thresholds.from_dict(_load_dict(args.thresholds)) if args.thresholds else evaluate.Thresholds()
+    out = Path(args.out) if args.out else path.parent.parent / "sim2mujoco"
+    out.mkdir(parents=True, exist_ok=True)
+    print(f"[sim2mujoco] {path} | task {md.get('task')} | {mjcf.name} | timestep {robot.model.opt.timestep:g} s, "
+          f"policy every {robot.steps_per_action} steps ({robot.policy_dt:g} s) | {len(scenarios)} scenarios")
+    isaac = None
+    if args.sim2sim:
+        from legged_robots.sim2mujoco.isaac import IsaacLabRobot
+
+        isaac = IsaacLabRobot(md["task"], md["joint_names"])
+    rows = []
+    try:
+        for sc in scenarios:
+            log, wall = evaluate.run_scenario(policy, robot, sc, thresholds)
+            m = evaluate.metrics(log, sc, robot.policy_dt, thresholds)
+            if isaac is not None:
+                from legged_robots.sim2mujoco.compare import closed_loop
+
+                gap = closed_loop(lambda: OnnxPolicy(path, md), robot, isaac, sc)
+                m["sim2sim_joint_rmse"] = gap["joint_rmse"]
+            passed, failed = evaluate.verdict(m, thresholds)
+            rtf = len(log["time"]) * robot.policy_dt / max(wall, 1e-9)
+            row = {"name": sc.name, "metrics": m, "passed": passed, "failed": failed, "rtf": rtf,
+                   "plot": report.plot_scenario(sc.name, log, robot.joint_names, robot.effort_limit, out)}
+            if args.video:
+                row["video"] = report.render_mp4(robot, log["frames"], 1.0 / robot.policy_dt, out / f"{sc.name}.mp4")
+            rows.append(row)
+            gap_txt = f" | sim2sim joint RMSE {m['sim2sim_joint_rmse']:.3f} rad" if "sim2sim_joint_rmse" in m else ""
+            print(f"[sim2mujoco] {sc.name:16s} {'PASS' if passed else 'FAIL'} | survived {m['survival_s']:5.2f} s | "
+                  f"lin vel RMSE {m['lin_vel_rmse']:.3f} | yaw rate RMSE {m['ang_vel_rmse']:.3f} | "
+                  f"torque sat {m['torque_saturation']:.3f} | action rate {m['action_rate']:.3f}{gap_txt} | "
+                  f"{rtf:.0f}x real time" + (f" | {'; '.join(failed)}" if failed else ""), flush=True)
+    finally:
+        if isaac is not None:
+            isaac.close()
+    header = {"policy": str(path), "task": md.get("task"), "mjcf": str(mjcf), "timestep": robot.model.opt.timestep,
+              "policy_dt": robot.policy_dt}
+    path_md = report.write_report(out, header, rows, thresholds)
+    (out / "metrics.json").write_text(json.dumps(
+        {r["name"]: {**r["metrics"], "passed": r["passed"], "failed": r["failed"], "rtf": r["rtf"]} for r in rows},
+        indent=2, default=float))
+    ok = all(r["passed"] for r in rows)
+    print(f"[sim2mujoco] {'PASS' if ok else 'FAIL'}: {sum(r['passed'] for r in rows)}/{len(rows)} scenarios | "
+          f"report {path_md}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    from legged_robots.sim2mujoco.errors import PolicyMetadataError
+
+    try:
+        sys.exit(main())
+    except (PolicyMetadataError, FileNotFoundError, ValueError, KeyError) as err:
+        print(f"error: {err.args[0] if isinstance(err, KeyError) and err.args else err}", file=sys.stderr)
+        sys.exit(2)

@@ -1,0 +1,120 @@
+"""The same exported policy in Isaac Lab (Newton) and plain MuJoCo, side by side: where do they part?
+
+    ./run.sh sim2sim lus2                               # latest run, every default scenario, closed loop
+    ./run.sh sim2sim lus2 --scenario walk_forward --tolerance 0.02
+    ./run.sh sim2sim lus2 --open-loop                   # same actions in both, no policy: the plant alone
+    ./run.sh sim2sim --policy path/to/policy.onnx --open-loop --actions actions.npy
+
+Closed loop: same initial state, commands and pushes; every step each observation term is compared and
+the first step and term beyond --tolerance is reported, with the worst difference per term, the joint
+and action RMSE. Logs (observations, actions, joint positions of both) go to <out>/sim2sim_<scenario>.npz.
+Open loop: the same action sequence in both from the same state (default: small sinusoids on every
+joint), compared step by step, to tell gain/armature/contact mismatches from the policy's reaction.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from sim2mujoco import find_policy, robot_mjcf  # noqa: E402  (same folder)
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("task", nargs="?", help="task id or robot name whose runs to look in (not needed with --policy)")
+    p.add_argument("--load_run", help="run directory name or regex (default: the latest)")
+    p.add_argument("--agent", default="st_rl")
+    p.add_argument("--policy", help="an exported policy.onnx (instead of a run)")
+    p.add_argument("--mjcf", help="MJCF to run (default: our lus2 variant with the policy's joints)")
+    p.add_argument("--scenario", action="append", help="default scenario name(s) to run (default: all)")
+    p.add_argument("--scenarios", help="JSON/YAML list of scenarios")
+    p.add_argument("--tolerance", type=float, default=0.05, help="max |difference| per observation value")
+    p.add_argument("--open-loop", action="store_true", help="replay actions instead of running the policy")
+    p.add_argument("--actions", default="sine", help="open loop: 'sine', 'zeros' or a .npy of (steps, joints)")
+    p.add_argument("--steps", type=int, default=100, help="open loop: steps to run (default 100 = 2 s)")
+    p.add_argument("--out", help="folder for logs (default: <run>/sim2sim)")
+    return p.parse_args(argv)
+
+
+def open_loop_actions(spec: str, steps: int, num_joints: int):
+    import numpy as np
+
+    if spec == "zeros":
+        return np.zeros((steps, num_joints))
+    if spec == "sine":  # 0.4 action units (0.1 rad at scale 0.25), a different frequency per joint
+        t = np.arange(steps)[:, None] * 0.02
+        freq = 0.5 + 0.1 * np.arange(num_joints)[None, :]
+        return 0.4 * np.sin(2 * np.pi * freq * t)
+    actions = np.load(spec)
+    if actions.ndim != 2 or actions.shape[1] != num_joints:
+        raise ValueError(f"{spec}: expected (steps, {num_joints}) actions, got {actions.shape}")
+    return actions
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    import numpy as np
+
+    from legged_robots.sim2mujoco.compare import closed_loop, open_loop
+    from legged_robots.sim2mujoco.isaac import IsaacLabRobot
+    from legged_robots.sim2mujoco.policy import OnnxPolicy
+    from legged_robots.sim2mujoco.robot import MujocoRobot
+    from legged_robots.sim2mujoco.scenarios import DEFAULT_SCENARIOS, load_scenarios
+
+    path = find_policy(args)
+    policy = OnnxPolicy(path)
+    md = policy.metadata
+    mj = MujocoRobot(Path(args.mjcf) if args.mjcf else robot_mjcf(md), md)
+    out = Path(args.out) if args.out else path.parent.parent / "sim2sim"
+    out.mkdir(parents=True, exist_ok=True)
+    isaac = IsaacLabRobot(md["task"], md["joint_names"])
+    try:
+        if args.open_loop:
+            actions = open_loop_actions(args.actions, args.steps, len(md["joint_names"]))
+            r = open_loop(mj, isaac, actions)
+            rmse = r["joint_rmse_per_step"]
+            beyond = np.flatnonzero(rmse > args.tolerance)
+            print(f"[sim2sim] open loop, {r['steps']} steps of '{args.actions}' actions from the same state")
+            for sec in (0.1, 0.25, 0.5, 1.0, 2.0):
+                k = int(round(sec / mj.policy_dt)) - 1
+                if k < r["steps"]:
+                    print(f"[sim2sim]   t={sec:4.2f} s: joint RMSE {rmse[k]:.4f} rad, max {r['joint_max_per_step'][k]:.4f} "
+                          f"rad, base position gap {r['base_pos_diff_per_step'][k]:.4f} m")
+            print(f"[sim2sim] joint RMSE first above {args.tolerance} rad at "
+                  + (f"step {beyond[0]} ({(beyond[0] + 1) * mj.policy_dt:.2f} s)" if beyond.size else "no step"))
+            np.savez(out / "sim2sim_open_loop.npz", actions=actions, **{k: v for k, v in r.items() if k != "steps"})
+            return 0
+        scenarios = load_scenarios(args.scenarios) if args.scenarios else DEFAULT_SCENARIOS
+        if args.scenario:
+            known = {s.name: s for s in scenarios}
+            missing = [n for n in args.scenario if n not in known]
+            if missing:
+                raise ValueError(f"unknown scenario(s) {', '.join(missing)}; known: {', '.join(known)}")
+            scenarios = [known[n] for n in args.scenario]
+        for sc in scenarios:
+            r = closed_loop(lambda: OnnxPolicy(path, md), mj, isaac, sc, tolerance=args.tolerance)
+            first = r["first_divergence"]
+            where = (f"first beyond {args.tolerance} at step {first['step']} ({first['time_s']:.2f} s) in "
+                     f"'{first['term']}' (|diff| {first['max_abs_diff']:.3f})") if first else \
+                f"no observation term beyond {args.tolerance}"
+            print(f"[sim2sim] {sc.name:16s} {r['steps']} steps | {where} | joint RMSE {r['joint_rmse']:.4f} rad | "
+                  f"action RMSE {r['action_rmse']:.4f}")
+            print("[sim2sim]   worst |diff| per term: " + ", ".join(f"{n} {v:.3f}" for n, v in r["max_term_diff"].items()))
+            np.savez(out / f"sim2sim_{sc.name}.npz", **r["log"])
+    finally:
+        isaac.close()
+    print(f"[sim2sim] logs in {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    from legged_robots.sim2mujoco.errors import PolicyMetadataError
+
+    try:
+        sys.exit(main())
+    except (PolicyMetadataError, FileNotFoundError, ValueError, KeyError) as err:
+        print(f"error: {err.args[0] if isinstance(err, KeyError) and err.args else err}", file=sys.stderr)
+        sys.exit(2)
