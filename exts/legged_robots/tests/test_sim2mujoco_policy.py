@@ -38,3 +38,24 @@ def test_recurrent_state_is_carried_and_reset(tmp_path):
         a1, h, c = model(torch.ones(1, 5), h, c)
         a2, h, c = model(torch.ones(1, 5), h, c)
     np.testing.assert_allclose(second, a2[0].numpy(), atol=1e-5)
+
+
+def test_observation_history_is_per_term_oldest_first_and_filled_on_reset():
+    from types import SimpleNamespace as NS
+
+    from legged_robots.sim2mujoco.observations import ObservationBuilder
+
+    metadata = {"observation": {"dim": 3 * 3 + 2, "terms": [
+        {"name": "projected_gravity", "func": "isaaclab.envs.mdp.projected_gravity", "dim": 3, "scale": 2.0,
+         "clip": None, "history_length": 3},
+        {"name": "velocity_commands", "func": "isaaclab.envs.mdp.generated_commands", "dim": 2, "scale": None,
+         "clip": [-0.5, 0.5], "history_length": 0}]}}
+    builder = ObservationBuilder(metadata)
+    robot = NS(projected_gravity=np.array([0.0, 0.0, -1.0]))
+    first = builder.build(robot, None, [0.2, 0.9])
+    np.testing.assert_allclose(first, [0, 0, -2] * 3 + [0.2, 0.5])  # history filled with the first value
+    robot.projected_gravity = np.array([0.1, 0.0, -1.0])
+    second = builder.build(robot, None, [0.2, 0.9])
+    np.testing.assert_allclose(second[:9], [0, 0, -2, 0, 0, -2, 0.2, 0, -2])  # oldest first, scaled
+    builder.reset()
+    np.testing.assert_allclose(builder.build(robot, None, [0.0, 0.0])[:9], [0.2, 0, -2] * 3)
