@@ -118,8 +118,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         clips = [check_clip(c) for c in formats.read(args.file)]
         if args.clip:
-            clips = [c for c in clips if c.name == args.clip] or \
-                [_missing(args.clip, clips, args.file)]
+            chosen = [c for c in clips if c.name == args.clip]
+            if not chosen:
+                raise MotionDataError(f"no clip named {args.clip!r}; clips: {', '.join(c.name for c in clips)}",
+                                      file=args.file)
+            clips = chosen
         src = Path(args.file)
         for clip in clips:
             suffix = "" if len(clips) == 1 else f"_{clip.name}"
@@ -135,10 +138,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e.args[0] if isinstance(e, KeyError) and e.args else e}", file=sys.stderr)
         return 2
     return 0
-
-
-def _missing(name, clips, file):
-    raise MotionDataError(f"no clip named {name!r}; clips: {', '.join(c.name for c in clips)}", file=file)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 
 from st_rl.config import PolicyCfg, PpoCfg, RunnerCfg
 
+from ..amp_mimic_cfg import INIT_NOISE_STD
+
 
 @dataclass
 class Lus2FlatPPORunnerCfg(RunnerCfg):
@@ -13,7 +15,7 @@ class Lus2FlatPPORunnerCfg(RunnerCfg):
     save_interval: int = 500
     policy: PolicyCfg = field(default_factory=lambda: PolicyCfg(
         actor_hidden_dims=[512, 256, 128], critic_hidden_dims=[512, 256, 128], activation="elu",
-        init_noise_std=1.2))
+        init_noise_std=INIT_NOISE_STD))
     algorithm: PpoCfg = field(default_factory=lambda: PpoCfg(
         clip_param=0.2, entropy_coef=0.01, value_loss_coef=1.0, num_learning_epochs=5, num_mini_batches=4,
         learning_rate=1.0e-3, gamma=0.99, lam=0.95, desired_kl=0.01, max_grad_norm=1.0))
@@ -26,7 +28,7 @@ class Lus2FlatLSTMPPORunnerCfg(Lus2FlatPPORunnerCfg):
     experiment_name: str = "lus2_flat_lstm"
     policy_name: str = "ActorCriticRecurrent"
     policy: PolicyCfg = field(default_factory=lambda: PolicyCfg(
-        actor_hidden_dims=[256, 128], critic_hidden_dims=[256, 128], init_noise_std=1.2, rnn_type="lstm",
+        actor_hidden_dims=[256, 128], critic_hidden_dims=[256, 128], init_noise_std=INIT_NOISE_STD, rnn_type="lstm",
         rnn_hidden_dim=256))
 
 
