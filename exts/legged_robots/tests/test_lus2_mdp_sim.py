@@ -75,6 +75,27 @@ def test_our_terms_on_the_real_buffers(env):
     assert mdp.feet_stumble(env, contact).shape == (NUM_ENVS,)
 
 
+def test_contact_terms_see_the_robot_standing_on_its_feet(env):
+    """0.2 s after a reset, standing: the feet carry the body weight, nothing else touches, no stumbling."""
+    env.reset()
+    for _ in range(10):
+        env.step(torch.zeros(NUM_ENVS, env.action_manager.total_action_dim))
+    sensor = env.scene.sensors["contact_forces"]
+    feet = SceneEntityCfg("contact_forces", body_names=rough.FEET)
+    feet.resolve(env.scene)
+    head = SceneEntityCfg("contact_forces", body_names="head_link")
+    head.resolve(env.scene)
+    weight = env.scene["robot"].data.body_mass.torch.sum(dim=1) * 9.81
+    carried = mdp.contact_forces_norm(env, feet, scale=1.0).sum(dim=1)
+    upright = env.scene["robot"].data.root_pos_w.torch[:, 2] > 0.7
+    assert upright.any()
+    ratio = (carried / weight)[upright]
+    assert ((ratio > 0.6) & (ratio < 1.6)).all(), ratio  # the body bounces a little on landing
+    assert (mdp.contact_forces_norm(env, head, scale=1.0) == 0).all()
+    assert (mdp.feet_stumble(env, feet)[upright] == 0).all()
+    assert sensor.data.net_forces_w.torch.shape[1] == 29
+
+
 def test_randomization_lands_in_its_ranges_and_in_the_simulated_model(env):
     robot = env.scene["robot"]
     events = rough.EventsCfg()
