@@ -179,8 +179,8 @@ def test_metadata_that_does_not_match_is_a_clear_error(metadata, tmp_path, capsy
     with pytest.raises(PolicyMetadataError, match="policy joint\\(s\\) left_knee_joint_v2 not in lus2_27dof_scene.xml"):
         MujocoRobot(lus2_scene_mjcf("lus2_27dof"), bad)
     bad = copy.deepcopy(metadata)
-    bad["observation"]["terms"][0]["func"] = "isaaclab.envs.mdp.height_scan"
-    with pytest.raises(PolicyMetadataError, match="'base_ang_vel' \\(isaaclab.envs.mdp.height_scan\\) cannot be rebuilt"):
+    bad["observation"]["terms"][0]["func"] = "isaaclab.envs.mdp.body_incoming_wrench"
+    with pytest.raises(PolicyMetadataError, match="'base_ang_vel' \\(isaaclab.envs.mdp.body_incoming_wrench\\) cannot be"):
         ObservationBuilder(bad)
     policy = write_constant_policy(tmp_path / "p" / "policy.onnx", metadata)
     bad = copy.deepcopy(metadata)

@@ -2,7 +2,8 @@
 its scales, clips and history; never with noise (noise is a training-time corruption).
 
 Isaac Lab's order per term: compute -> clip -> scale -> history (oldest first, filled with the first
-value after a reset); terms are then concatenated.
+value after a reset); terms are then concatenated. A height scan casts the exported ray pattern with
+``mj_ray`` against everything but the robot (the MJCF's floor, or whatever terrain it holds).
 """
 
 from __future__ import annotations
@@ -14,32 +15,42 @@ import numpy as np
 from .errors import PolicyMetadataError
 
 
-def _base_lin_vel(robot, ctx):
+def _base_lin_vel(robot, ctx, term):
     return robot.base_lin_vel_b
 
 
-def _base_ang_vel(robot, ctx):
+def _base_ang_vel(robot, ctx, term):
     return robot.base_ang_vel_b
 
 
-def _projected_gravity(robot, ctx):
+def _projected_gravity(robot, ctx, term):
     return robot.projected_gravity
 
 
-def _joint_pos_rel(robot, ctx):
+def _joint_pos_rel(robot, ctx, term):
     return robot.joint_pos - robot.default_q
 
 
-def _joint_vel_rel(robot, ctx):
+def _joint_vel_rel(robot, ctx, term):
     return robot.joint_vel  # default joint velocity is zero
 
 
-def _last_action(robot, ctx):
+def _last_action(robot, ctx, term):
     return ctx["last_action"]
 
 
-def _generated_commands(robot, ctx):
+def _generated_commands(robot, ctx, term):
     return ctx["command"]
+
+
+def _height_scan(robot, ctx, term):
+    """Isaac Lab's: sensor body height - hit height - offset (the sensor body is where the rays hang from)."""
+    caster = term.get("ray_caster")
+    if caster is None:
+        raise PolicyMetadataError(f"observation term '{term['name']}' carries no ray-caster description; "
+                                  "re-export the policy with this version's play.py")
+    body = robot.model.body(caster["body"]).id
+    return robot.data.xpos[body][2] - robot.ray_hits_z(caster) - float(term["params"].get("offset", 0.5))
 
 
 # Isaac Lab observation function name -> how to compute it here
@@ -51,6 +62,7 @@ TERMS = {
     "joint_vel_rel": _joint_vel_rel,
     "last_action": _last_action,
     "generated_commands": _generated_commands,
+    "height_scan": _height_scan,
 }
 
 
@@ -60,6 +72,7 @@ class ObservationBuilder:
     def __init__(self, metadata: dict):
         obs = metadata["observation"]
         self.terms = []
+        self._meta: dict[str, dict] = {}
         for term in obs["terms"]:
             func = term["func"].rsplit(".", 1)[-1]
             if func not in TERMS:
@@ -68,6 +81,7 @@ class ObservationBuilder:
                     f"supported: {', '.join(sorted(TERMS))}")
             self.terms.append((term["name"], TERMS[func], int(term["dim"]), term.get("scale"), term.get("clip"),
                                int(term.get("history_length") or 0)))
+            self._meta[term["name"]] = term
         self.dim = sum(d * max(h, 1) for _, _, d, _, _, h in self.terms)
         if self.dim != int(obs["dim"]):
             raise PolicyMetadataError(f"observation terms add up to {self.dim} values, the metadata says {obs['dim']}")
@@ -82,7 +96,7 @@ class ObservationBuilder:
         ctx = {"last_action": np.asarray(last_action, float), "command": np.asarray(command, float)}
         out = {}
         for name, fn, dim, scale, clip, _ in self.terms:
-            value = np.asarray(fn(robot, ctx), float).reshape(-1)
+            value = np.asarray(fn(robot, ctx, self._meta[name]), float).reshape(-1)
             if value.shape[0] != dim:
                 raise PolicyMetadataError(f"observation term '{name}' gives {value.shape[0]} values here, "
                                           f"the policy was trained with {dim}")

@@ -65,6 +65,9 @@ class MujocoRobot:
         self.target = self.default_q.copy()
         self.torque = np.zeros(n)
         self.saturation = 0.0
+        # geoms of the robot itself: height-scan rays pass through them (Isaac Lab casts at the terrain only)
+        self._robot_root = int(m.body_rootid[self.base_body])
+        self._robot_geom = m.body_rootid[m.geom_bodyid] == self._robot_root
         self._key = mujoco.mj_name2id(m, mujoco.mjtObj.mjOBJ_KEY, "stand")
 
     # ------------------------------------------------------------------ state
@@ -139,6 +142,45 @@ class MujocoRobot:
     def projected_gravity(self) -> np.ndarray:
         return self.base_rot.T @ np.array([0.0, 0.0, -1.0])
 
+    def ray_hits_z(self, ray_caster: dict) -> np.ndarray:
+        """World z where each ray of a height scanner (metadata ``ray_caster``) meets the ground; +inf where
+        it meets nothing within ``max_distance``. Rays start at the attached body's origin plus the
+        local start rotated by the body's yaw ('yaw'), full orientation ('base') or not at all ('world')."""
+        mj, m, d = self._mj, self.model, self.data
+        body = mj.mj_name2id(m, mj.mjtObj.mjOBJ_BODY, ray_caster["body"])
+        if body < 0:
+            raise PolicyMetadataError(f"height scanner body {ray_caster['body']!r} not in {self.path.name}")
+        rot = d.xmat[body].reshape(3, 3)
+        mode = ray_caster["ray_alignment"]
+        if mode == "yaw":
+            yaw = np.arctan2(rot[1, 0], rot[0, 0])
+            c, s = np.cos(yaw), np.sin(yaw)
+            align = np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])
+        elif mode == "base":
+            align = rot
+        elif mode == "world":
+            align = np.eye(3)
+        else:
+            raise PolicyMetadataError(f"unknown ray_alignment {mode!r}")
+        starts = d.xpos[body] + np.asarray(ray_caster["ray_starts"], float) @ align.T
+        dirs = np.asarray(ray_caster["ray_directions"], float)
+        if mode == "base":
+            dirs = dirs @ align.T
+        hits = np.full(len(starts), np.inf)
+        geom = np.zeros(1, dtype=np.int32)
+        for i, (p, v) in enumerate(zip(starts, dirs)):
+            origin, travelled = p.copy(), 0.0
+            while True:  # step past the robot's own geoms
+                dist = mj.mj_ray(m, d, origin, v, None, 1, -1, geom)
+                if dist < 0 or travelled + dist > ray_caster["max_distance"]:
+                    break
+                hit = origin + dist * v
+                if not self._robot_geom[geom[0]]:
+                    hits[i] = hit[2]
+                    break
+                origin, travelled = hit + 1e-6 * v, travelled + dist + 1e-6
+        return hits
+
     # ------------------------------------------------------------------ stepping
     def apply_action(self, action: np.ndarray) -> None:
         """Joint targets = offset + scale * action (the training action term)."""
@@ -158,6 +200,7 @@ class MujocoRobot:
             saturated += int(np.count_nonzero(np.abs(wanted) >= self.effort_limit))
             d.qfrc_applied[self.dadr] = tau
             mj.mj_step(m, d)
+        mj.mj_kinematics(m, d)  # mj_step leaves body poses one step behind qpos; observations read them
         self.torque = tau
         # share of (joint, integration step) samples at the effort limit during this period
         self.saturation = saturated / (self.steps_per_action * len(self.joint_names))

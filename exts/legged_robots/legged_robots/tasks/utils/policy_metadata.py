@@ -36,6 +36,29 @@ def _plain(value):
     return value
 
 
+def _defaults(func) -> dict:
+    """Scalar keyword defaults of an observation function (e.g. height_scan's offset=0.5)."""
+    import inspect
+
+    try:
+        params = inspect.signature(func).parameters.values()
+    except (TypeError, ValueError):
+        return {}
+    return {p.name: p.default for p in params
+            if p.default is not inspect.Parameter.empty and isinstance(p.default, (int, float, str, bool))}
+
+
+def _ray_caster(sensor) -> dict:
+    """Where a height scanner's rays start and point, in the frame of the body it is attached to."""
+    return {
+        "body": sensor.cfg.prim_path.rsplit("/", 1)[-1],
+        "ray_starts": _t(sensor.ray_starts)[0].tolist(),  # includes the sensor's offset (e.g. 20 m up)
+        "ray_directions": _t(sensor.ray_directions)[0].tolist(),
+        "ray_alignment": sensor.cfg.ray_alignment,
+        "max_distance": float(sensor.cfg.max_distance),
+    }
+
+
 def policy_metadata(env, task: str, group: str = "policy") -> dict:
     u = env.unwrapped
     robot = u.scene["robot"]
@@ -51,15 +74,19 @@ def policy_metadata(env, task: str, group: str = "policy") -> dict:
     terms = []
     for name, dims, cfg in zip(obs_manager.active_terms[group], obs_manager.group_obs_term_dim[group],
                                obs_manager._group_obs_term_cfgs[group]):
-        terms.append({
+        term = {
             "name": name,
             "dim": int(torch.tensor(dims).prod()),
             "func": f"{cfg.func.__module__}.{cfg.func.__name__}" if callable(cfg.func) else str(cfg.func),
-            "params": {k: v for k, v in (cfg.params or {}).items() if isinstance(v, (int, float, str, bool))},
+            "params": {**_defaults(cfg.func), **{k: v for k, v in (cfg.params or {}).items()
+                                                  if isinstance(v, (int, float, str, bool))}},
             "scale": _plain(cfg.scale),
             "clip": _plain(cfg.clip),
             "history_length": int(getattr(cfg, "history_length", 0) or 0),
-        })
+        }
+        if "sensor_cfg" in (cfg.params or {}) and hasattr(u.scene.sensors[cfg.params["sensor_cfg"].name], "ray_starts"):
+            term["ray_caster"] = _ray_caster(u.scene.sensors[cfg.params["sensor_cfg"].name])
+        terms.append(term)
     commands = {}
     for cmd_name in u.command_manager.active_terms:
         ranges = getattr(u.command_manager.get_term(cmd_name).cfg, "ranges", None)
