@@ -1,6 +1,7 @@
 """sim2mujoco speed: real-time factor of one env on one core, plain MuJoCo (C engine).
 
     ./run.sh bench sim2mujoco                    # a scripted policy with the lus2 play env's metadata
+    ./run.sh bench sim2mujoco --task St-Velocity-Rough-Lus2   # with the height scan (187 rays per step)
     ./run.sh bench sim2mujoco --policy logs/st_rl/lus2_flat/<run>/exported/policy.onnx
 
 Three figures for the same 20 s of standing: physics alone (PD + mj_step), plus observation rebuild,
@@ -23,6 +24,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--policy", help="an exported policy.onnx (default: a scripted one)")
+    p.add_argument("--task", default="St-Velocity-Flat-Lus2", help="task whose metadata the scripted policy carries")
     p.add_argument("--seconds", type=float, default=20.0)
     args = p.parse_args()
     import numpy as np
@@ -41,7 +43,7 @@ def main() -> None:
     else:
         from legged_robots.sim2mujoco.isaac import IsaacLabRobot
 
-        isaac = IsaacLabRobot("St-Velocity-Flat-Lus2")
+        isaac = IsaacLabRobot(args.task)
         md = isaac.metadata()
         isaac.close()
         scale = 2.5  # holding gains: the zero-action robot stands
@@ -72,7 +74,7 @@ def main() -> None:
     physics = run(False, False)
     obs = run(True, False)
     full = run(True, True)
-    print(f"sim2mujoco, one env, one core: {args.seconds:g} s simulated, timestep {robot.model.opt.timestep:g} s, "
+    print(f"sim2mujoco, one env, one core, {md['task']}: {args.seconds:g} s simulated, timestep {robot.model.opt.timestep:g} s, "
           f"{robot.steps_per_action} MuJoCo steps per policy step; base height at the end {robot.base_pos[2]:.3f} m")
     print(f"  physics (PD + mj_step)          {physics:7.1f}x real time")
     print(f"  + observation rebuild           {obs:7.1f}x real time")

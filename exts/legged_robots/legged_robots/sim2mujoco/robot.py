@@ -65,9 +65,7 @@ class MujocoRobot:
         self.target = self.default_q.copy()
         self.torque = np.zeros(n)
         self.saturation = 0.0
-        # geoms of the robot itself: height-scan rays pass through them (Isaac Lab casts at the terrain only)
-        self._robot_root = int(m.body_rootid[self.base_body])
-        self._robot_geom = m.body_rootid[m.geom_bodyid] == self._robot_root
+        self._robot_root = int(m.body_rootid[self.base_body])  # the robot's top body below the world
         self._key = mujoco.mj_name2id(m, mujoco.mjtObj.mjOBJ_KEY, "stand")
 
     # ------------------------------------------------------------------ state
@@ -145,9 +143,11 @@ class MujocoRobot:
     def ray_hits_z(self, ray_caster: dict) -> np.ndarray:
         """World z where each ray of a height scanner (metadata ``ray_caster``) meets the ground; +inf where
         it meets nothing within ``max_distance``. Rays start at the attached body's origin plus the
-        local start rotated by the body's yaw ('yaw'), full orientation ('base') or not at all ('world')."""
-        mj, m, d = self._mj, self.model, self.data
-        body = mj.mj_name2id(m, mj.mjtObj.mjOBJ_BODY, ray_caster["body"])
+        local start rotated by the body's yaw ('yaw'), full orientation ('base') or not at all ('world').
+        Like Isaac Lab's, they see the terrain only, never the robot: they are cast in a copy of the MJCF
+        without the robot (static ground; built on first use)."""
+        mj, d = self._mj, self.data
+        body = mj.mj_name2id(self.model, mj.mjtObj.mjOBJ_BODY, ray_caster["body"])
         if body < 0:
             raise PolicyMetadataError(f"height scanner body {ray_caster['body']!r} not in {self.path.name}")
         rot = d.xmat[body].reshape(3, 3)
@@ -166,20 +166,23 @@ class MujocoRobot:
         dirs = np.asarray(ray_caster["ray_directions"], float)
         if mode == "base":
             dirs = dirs @ align.T
-        hits = np.full(len(starts), np.inf)
-        geom = np.zeros(1, dtype=np.int32)
-        for i, (p, v) in enumerate(zip(starts, dirs)):
-            origin, travelled = p.copy(), 0.0
-            while True:  # step past the robot's own geoms
-                dist = mj.mj_ray(m, d, origin, v, None, 1, -1, geom)
-                if dist < 0 or travelled + dist > ray_caster["max_distance"]:
-                    break
-                hit = origin + dist * v
-                if not self._robot_geom[geom[0]]:
-                    hits[i] = hit[2]
-                    break
-                origin, travelled = hit + 1e-6 * v, travelled + dist + 1e-6
-        return hits
+        ground, ground_data = self._ground()
+        dist = np.array([mj.mj_ray(ground, ground_data, p, v, None, 1, -1, self._ray_geom) for p, v in zip(starts, dirs)])
+        hit = (dist >= 0) & (dist <= ray_caster["max_distance"])
+        return np.where(hit, starts[:, 2] + dist * dirs[:, 2], np.inf)
+
+    def _ground(self):
+        if getattr(self, "_ground_model", None) is None:
+            mj = self._mj
+            spec = mj.MjSpec.from_file(str(self.path))
+            spec.delete(spec.body(self.model.body(self._robot_root).name))
+            for key in list(spec.keys):
+                spec.delete(key)
+            self._ground_model = spec.compile()
+            self._ground_data = mj.MjData(self._ground_model)
+            mj.mj_forward(self._ground_model, self._ground_data)
+            self._ray_geom = np.zeros(1, dtype=np.int32)
+        return self._ground_model, self._ground_data
 
     # ------------------------------------------------------------------ stepping
     def apply_action(self, action: np.ndarray) -> None:
