@@ -15,7 +15,7 @@ from stand_check import hold_gains
 
 from legged_robots.assets.paths import lus2_scene_mjcf
 from legged_robots.sim2mujoco import PolicyMetadataError
-from legged_robots.sim2mujoco.compare import open_loop, split_terms
+from legged_robots.sim2mujoco.compare import closed_loop, open_loop, split_terms
 from legged_robots.sim2mujoco.observations import ObservationBuilder
 from legged_robots.sim2mujoco.policy import OnnxPolicy
 from legged_robots.sim2mujoco.robot import MujocoRobot
@@ -140,6 +140,24 @@ def test_same_actions_give_the_same_motion_in_both_simulators(isaac, metadata):
     r = open_loop(mj, isaac, actions)
     assert r["steps"] == 25
     assert r["joint_rmse_per_step"].max() < 0.01 and r["base_pos_diff_per_step"].max() < 0.01
+
+
+def test_closed_loop_compares_every_term_and_logs_both_sides(isaac, metadata, tmp_path):
+    from legged_robots.sim2mujoco.scenarios import Scenario
+
+    policy = write_constant_policy(tmp_path / "zero" / "policy.onnx", metadata)
+    mj = MujocoRobot(lus2_scene_mjcf("lus2_27dof"), metadata)
+    r = closed_loop(lambda: OnnxPolicy(policy), mj, isaac, Scenario("walk", num_timesteps=20, min_target_velocity=0.1,
+                                                                     max_target_velocity=0.1), tolerance=1.0)
+    assert r["steps"] == 20 and r["first_divergence"] is None  # the same plant, the same commands
+    assert set(r["max_term_diff"]) == {"base_ang_vel", "projected_gravity", "joint_pos", "joint_vel", "actions",
+                                       "velocity_commands"}
+    assert r["max_term_diff"]["velocity_commands"] < 1e-6 and r["max_term_diff"]["projected_gravity"] < 0.05
+    log = r["log"]
+    assert log["obs_mujoco"].shape == log["obs_isaac"].shape == (20, 90) and log["joint_pos_isaac"].shape == (20, 27)
+    np.testing.assert_allclose(log["obs_mujoco"][0], log["obs_isaac"][0], atol=1e-4)  # same initial state
+    strict = closed_loop(lambda: OnnxPolicy(policy), mj, isaac, Scenario("walk", num_timesteps=20), tolerance=1e-5)
+    assert strict["first_divergence"]["step"] >= 1 and strict["first_divergence"]["term"] in strict["max_term_diff"]
 
 
 def test_falling_policy_fails_with_a_complete_report(metadata, tmp_path):
