@@ -139,6 +139,29 @@ def test_randomization_lands_in_its_ranges_and_in_the_simulated_model(env):
     assert com.std(dim=0).max() > 1e-3
 
 
+def test_disturbances_push_the_base_and_load_the_torso(env):
+    robot, events = env.scene["robot"], rough.EventsCfg()
+    ids = torch.arange(NUM_ENVS)
+    env.reset()
+    force = events.torso_external_force.params
+    torso = SceneEntityCfg("robot", body_names="torso_link")
+    torso.resolve(env.scene)
+    mdp.apply_external_force_torque(env, ids, force["force_range"], force["torque_range"], torso)
+    f = robot.permanent_wrench_composer.out_force_b.torch
+    t = robot.permanent_wrench_composer.out_torque_b.torch
+    others = [i for i in range(robot.num_bodies) if i not in torso.body_ids]
+    lo, hi = force["force_range"]
+    assert f[:, torso.body_ids].abs().max() <= hi and f[:, torso.body_ids].abs().min() >= 0
+    assert f[:, torso.body_ids].abs().max() > 0.1 * hi and (f[:, others] == 0).all()
+    assert t[:, torso.body_ids].abs().max() <= force["torque_range"][1]
+    v0 = robot.data.root_lin_vel_w.torch.clone()
+    push = events.push_robot.params["velocity_range"]
+    mdp.push_by_setting_velocity(env, ids, push, SceneEntityCfg("robot"))
+    dv = robot.data.root_lin_vel_w.torch - v0
+    assert dv[:, :2].abs().max() <= 2 * push["x"][1] + 1e-4 and dv[:, :2].abs().max() > 0.05
+    robot.permanent_wrench_composer.reset()  # no torso load for the other tests
+
+
 def test_terrain_curriculum_moves_far_walkers_up_and_idle_robots_down(env):
     terrain, robot = env.scene.terrain, env.scene["robot"]
     ids = torch.arange(NUM_ENVS)
