@@ -26,7 +26,7 @@ def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("task", nargs="?", help="task id or robot name whose runs to look in (not needed with --policy)")
     p.add_argument("--load_run", help="run directory name or regex (default: the latest)")
-    p.add_argument("--agent", default="st_rl")
+    p.add_argument("--agent", default="st_rl", help="agent config the run was trained with")
     p.add_argument("--policy", help="an exported policy.onnx (instead of a run)")
     p.add_argument("--mjcf", help="MJCF to run (default: our lus2 variant with the policy's joints)")
     p.add_argument("--scenario", action="append", help="default scenario name(s) to run (default: all)")
