@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -35,8 +34,7 @@ def main() -> None:
     from legged_robots.sim2mujoco.robot import MujocoRobot
     from legged_robots.sim2mujoco.scripted import write_constant_policy
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts" / "st_rl"))
-    from sim2mujoco import robot_mjcf
+    from legged_robots.sim2mujoco.cli import robot_mjcf
 
     if args.policy:
         policy = OnnxPolicy(args.policy)

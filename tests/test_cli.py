@@ -80,6 +80,8 @@ def test_sim2mujoco_bad_input_is_one_line_and_exit_2(tmp_path):
     assert out.returncode == 2 and "--policy PATH" in out.stderr
     out = run(str(ROOT / "run.sh"), "sim2sim", "--policy", str(tmp_path / "missing.onnx"))
     assert out.returncode == 2 and "exported policy not found" in out.stderr
+    out = run(str(ROOT / "run.sh"), "sim2mujoco", "lus2", "--load_run", "no_such_run_here")
+    assert out.returncode == 2 and out.stderr.startswith("error: ") and "Traceback" not in out.stderr
 
 
 def test_scenario_files_are_checked():

@@ -37,47 +37,6 @@ def parse_args(argv=None):
     return p.parse_args(argv)
 
 
-def _load_dict(path: str) -> dict:
-    text = Path(path).read_text()
-    if path.endswith((".yaml", ".yml")):
-        import yaml
-
-        return yaml.safe_load(text) or {}
-    return json.loads(text)
-
-
-def find_policy(args) -> Path:
-    if args.policy:
-        return Path(args.policy)
-    if not args.task:
-        raise ValueError("give a task or robot name (to find its runs) or --policy PATH")
-    from legged_robots.tasks import resolve_task
-    from legged_robots.tasks.utils.launch import LOG_ROOT, load_agent_cfg
-    from st_rl.checkpoints import find_run
-
-    agent = load_agent_cfg(resolve_task(args.task), args.agent)
-    run = find_run(LOG_ROOT / agent.experiment_name, args.load_run)
-    path = run / "exported" / "policy.onnx"
-    if not path.is_file():
-        raise FileNotFoundError(f"{run} has no exported policy; export it first: ./run.sh play {args.task} "
-                                f"--load_run {run.name}")
-    return path
-
-
-def robot_mjcf(metadata: dict) -> Path:
-    """Our lus2 scene MJCF whose joints are exactly the policy's."""
-    from legged_robots.assets.lus2 import description
-    from legged_robots.assets.paths import lus2_scene_mjcf, require
-
-    joints = set(metadata["joint_names"])
-    for name, variant in description.VARIANTS.items():
-        if set(variant.joints) == joints:
-            return require(lus2_scene_mjcf(name))
-    from legged_robots.sim2mujoco import PolicyMetadataError
-
-    raise PolicyMetadataError(f"no lus2 variant has exactly the policy's {len(joints)} joints; pass --mjcf")
-
-
 def main(argv=None) -> int:
     args = parse_args(argv)
     if args.video:  # before mujoco is first imported
@@ -85,6 +44,7 @@ def main(argv=None) -> int:
     import numpy as np
 
     from legged_robots.sim2mujoco import evaluate, report
+    from legged_robots.sim2mujoco.cli import find_policy, read_config_file, robot_mjcf
     from legged_robots.sim2mujoco.policy import OnnxPolicy
     from legged_robots.sim2mujoco.robot import MujocoRobot
     from legged_robots.sim2mujoco.scenarios import DEFAULT_SCENARIOS, load_scenarios
@@ -95,7 +55,7 @@ def main(argv=None) -> int:
     mjcf = Path(args.mjcf) if args.mjcf else robot_mjcf(md)
     robot = MujocoRobot(mjcf, md)
     scenarios = load_scenarios(args.scenarios) if args.scenarios else DEFAULT_SCENARIOS
-    thresholds = evaluate.Thresholds.from_dict(_load_dict(args.thresholds)) if args.thresholds else evaluate.Thresholds()
+    thresholds = evaluate.Thresholds.from_dict(read_config_file(args.thresholds) or {}) if args.thresholds else evaluate.Thresholds()
     out = Path(args.out) if args.out else path.parent.parent / "sim2mujoco"
     out.mkdir(parents=True, exist_ok=True)
     print(f"[sim2mujoco] {path} | task {md.get('task')} | {mjcf.name} | timestep {robot.model.opt.timestep:g} s, "
@@ -143,10 +103,6 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    from legged_robots.sim2mujoco.errors import PolicyMetadataError
+    from legged_robots.sim2mujoco.cli import run_cli
 
-    try:
-        sys.exit(main())
-    except (PolicyMetadataError, FileNotFoundError, ValueError, KeyError) as err:
-        print(f"error: {err.args[0] if isinstance(err, KeyError) and err.args else err}", file=sys.stderr)
-        sys.exit(2)
+    sys.exit(run_cli(main))

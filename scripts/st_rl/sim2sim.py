@@ -18,9 +18,6 @@ import argparse
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from sim2mujoco import find_policy, robot_mjcf  # noqa: E402  (same folder)
-
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -58,6 +55,7 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     import numpy as np
 
+    from legged_robots.sim2mujoco.cli import find_policy, robot_mjcf
     from legged_robots.sim2mujoco.compare import closed_loop, open_loop
     from legged_robots.sim2mujoco.isaac import IsaacLabRobot
     from legged_robots.sim2mujoco.policy import OnnxPolicy
@@ -111,10 +109,6 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    from legged_robots.sim2mujoco.errors import PolicyMetadataError
+    from legged_robots.sim2mujoco.cli import run_cli
 
-    try:
-        sys.exit(main())
-    except (PolicyMetadataError, FileNotFoundError, ValueError, KeyError) as err:
-        print(f"error: {err.args[0] if isinstance(err, KeyError) and err.args else err}", file=sys.stderr)
-        sys.exit(2)
+    sys.exit(run_cli(main))

@@ -43,13 +43,11 @@ def metadata(isaac):
 
 def _sim2mujoco(*args):
     import importlib.util
-    import sys
     from pathlib import Path
 
     script = Path(__file__).resolve().parents[3] / "scripts" / "st_rl" / "sim2mujoco.py"
     spec = importlib.util.spec_from_file_location("sim2mujoco_script", script)
     module = importlib.util.module_from_spec(spec)
-    sys.path.insert(0, str(script.parent))
     spec.loader.exec_module(module)
     return module.main(list(args))
 

@@ -7,7 +7,6 @@ speed [m/s]; ``lateral_velocity`` [m/s] and ``yaw_rate`` [rad/s] are held consta
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -74,16 +73,9 @@ DEFAULT_SCENARIOS = [
 
 def load_scenarios(path: str | Path) -> list[Scenario]:
     """A JSON or YAML list of scenario dicts; unknown keys are an error naming them."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"scenario file not found: {path}")
-    text = path.read_text()
-    if path.suffix.lower() in (".yaml", ".yml"):
-        import yaml
+    from .cli import read_config_file
 
-        items = yaml.safe_load(text)
-    else:
-        items = json.loads(text)
+    items = read_config_file(path)
     if not isinstance(items, list) or not items:
         raise ValueError(f"{path}: expected a non-empty list of scenarios")
     known = {f.name for f in fields(Scenario)}

@@ -1,0 +1,66 @@
+"""What the sim2mujoco and sim2sim commands (and the speed benchmark) share: finding the exported
+policy, picking our MJCF for it, reading JSON/YAML files, and turning bad input into one line + exit 2."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from .errors import PolicyMetadataError
+
+
+def read_config_file(path: str | Path):
+    """The contents of a JSON file, or of a YAML file (.yaml / .yml)."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"file not found: {path}")
+    text = path.read_text()
+    if path.suffix.lower() in (".yaml", ".yml"):
+        import yaml
+
+        return yaml.safe_load(text)
+    return json.loads(text)
+
+
+def find_policy(args) -> Path:
+    """``args.policy``, or ``<run>/exported/policy.onnx`` of the run ``args.load_run`` of ``args.task``."""
+    if args.policy:
+        return Path(args.policy)
+    if not args.task:
+        raise ValueError("give a task or robot name (to find its runs) or --policy PATH")
+    from legged_robots.tasks import resolve_task
+    from legged_robots.tasks.utils.launch import LOG_ROOT, load_agent_cfg
+    from st_rl.checkpoints import find_run
+
+    agent = load_agent_cfg(resolve_task(args.task), args.agent)
+    run = find_run(LOG_ROOT / agent.experiment_name, args.load_run)
+    path = run / "exported" / "policy.onnx"
+    if not path.is_file():
+        raise FileNotFoundError(f"{run} has no exported policy; export it first: ./run.sh play {args.task} "
+                                f"--load_run {run.name}")
+    return path
+
+
+def robot_mjcf(metadata: dict) -> Path:
+    """Our lus2 scene MJCF whose joints are exactly the policy's."""
+    from legged_robots.assets.lus2 import description
+    from legged_robots.assets.paths import lus2_scene_mjcf, require
+
+    joints = set(metadata["joint_names"])
+    for name, variant in description.VARIANTS.items():
+        if set(variant.joints) == joints:
+            return require(lus2_scene_mjcf(name))
+    raise PolicyMetadataError(f"no lus2 variant has exactly the policy's {len(joints)} joints; pass --mjcf")
+
+
+def run_cli(main, argv=None) -> int:
+    """``main(argv)``'s exit code; bad input (a missing file or run, bad metadata or settings) is one line
+    on stderr and exit code 2, not a traceback."""
+    from st_rl.checkpoints import CheckpointError
+
+    try:
+        return main(argv)
+    except (PolicyMetadataError, FileNotFoundError, ValueError, KeyError, CheckpointError) as err:
+        print(f"error: {err.args[0] if isinstance(err, KeyError) and err.args else err}", file=sys.stderr)
+        return 2
