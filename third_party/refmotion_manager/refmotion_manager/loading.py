@@ -32,12 +32,12 @@ def prepare_clip(clip: MotionClip, robot: RobotModel | None = None) -> MotionCli
     return complete(clip, robot, links=clip.link_names or None)
 
 
-def load_clips(patterns, robot: RobotModel | None = None, *, read_kwargs: dict | None = None) -> list[MotionClip]:
+def load_clips(patterns, robot: RobotModel | None = None) -> list[MotionClip]:
     """Every clip of every file, through ``prepare_clip``; clip names must be unique across files."""
     clips: list[MotionClip] = []
     names: dict[str, str] = {}
     for path in expand_files(patterns):
-        for clip in formats.read(path, **(read_kwargs or {})):
+        for clip in formats.read(path):
             if clip.name in names:
                 raise MotionDataError(f"clip name also used in {names[clip.name]}; clip names must be unique",
                                       file=path, clip=clip.name)

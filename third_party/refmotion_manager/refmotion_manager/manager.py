@@ -88,9 +88,10 @@ class RefMotionManager:
         self.clip_offset = torch.tensor(np.cumsum([0] + lengths[:-1]), dtype=torch.long, device=dev)
         self.clip_loop = torch.tensor([c.loop for c in clips], dtype=torch.bool, device=dev)
         self.clip_weights = torch.tensor(self._weights(clips), dtype=torch.float32, device=dev)
-        lookup = {f: i for i, f in enumerate(self.fields)}
-        self._blocks = {g: self.frames[:, [lookup[f] for f in names]].contiguous() for g, names in self.groups.items()}
-        self._init_override(lookup)
+        self._column = {f: i for i, f in enumerate(self.fields)}
+        self._blocks = {g: self.frames[:, [self._column[f] for f in names]].contiguous()
+                        for g, names in self.groups.items()}
+        self._init_override()
 
         self._gen = torch.Generator(device=dev)
         self._gen.manual_seed(int(seed) if seed is not None else int(torch.seed() % 2**62))
@@ -135,7 +136,7 @@ class RefMotionManager:
             raise ValueError(f"clip weights must be >= 0 with a positive sum, got {dict(zip(self.clip_names, weights))}")
         return weights
 
-    def _init_override(self, lookup) -> None:
+    def _init_override(self) -> None:
         names = self.groups.get("init_state", ())
         col = {f: i for i, f in enumerate(names)}
         cols, vals = [], []
@@ -230,12 +231,11 @@ class RefMotionManager:
         if isinstance(what, str) and what in self._blocks:
             return self._blocks[what].index_select(0, idx)
         names = [what] if isinstance(what, str) else list(what)
-        lookup = {f: i for i, f in enumerate(self.fields)}
-        unknown = [n for n in names if n not in lookup]
+        unknown = [n for n in names if n not in self._column]
         if unknown:
             raise KeyError(f"{', '.join(unknown)}: not a group ({', '.join(self._blocks) or 'none configured'}) "
                            f"nor a field served to every clip")
-        return self.frames.index_select(0, idx)[:, [lookup[n] for n in names]]
+        return self.frames.index_select(0, idx)[:, [self._column[n] for n in names]]
 
     def current(self, what, env_ids=None) -> torch.Tensor:
         return self.get(what, 0, env_ids)

@@ -81,6 +81,10 @@ class ObservationBuilder:
                     f"supported: {', '.join(sorted(TERMS))}")
             self.terms.append((term["name"], TERMS[func], int(term["dim"]), term.get("scale"), term.get("clip"),
                                int(term.get("history_length") or 0)))
+            if "ray_caster" in term:  # the pattern as arrays once, not per step
+                caster = term["ray_caster"]
+                term = {**term, "ray_caster": {**caster, "ray_starts": np.asarray(caster["ray_starts"], float),
+                                               "ray_directions": np.asarray(caster["ray_directions"], float)}}
             self._meta[term["name"]] = term
         self.dim = sum(d * max(h, 1) for _, _, d, _, _, h in self.terms)
         if self.dim != int(obs["dim"]):
