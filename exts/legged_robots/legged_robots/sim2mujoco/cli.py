@@ -44,14 +44,14 @@ def find_policy(args) -> Path:
 
 def robot_mjcf(metadata: dict) -> Path:
     """Our lus2 scene MJCF whose joints are exactly the policy's."""
-    from legged_robots.assets.lus2 import description
     from legged_robots.assets.paths import lus2_scene_mjcf, require
+    from legged_robots.utils.mujoco_video import variant_for
 
-    joints = set(metadata["joint_names"])
-    for name, variant in description.VARIANTS.items():
-        if set(variant.joints) == joints:
-            return require(lus2_scene_mjcf(name))
-    raise PolicyMetadataError(f"no lus2 variant has exactly the policy's {len(joints)} joints; pass --mjcf")
+    try:
+        return require(lus2_scene_mjcf(variant_for(metadata["joint_names"])))
+    except ValueError:
+        raise PolicyMetadataError(f"no lus2 variant has exactly the policy's {len(metadata['joint_names'])} "
+                                  "joints; pass --mjcf") from None
 
 
 def run_cli(main, argv=None) -> int:

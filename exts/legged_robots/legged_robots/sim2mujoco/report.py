@@ -52,26 +52,13 @@ def plot_scenario(name: str, log: dict, joint_names: list[str], effort_limit: np
 
 def render_mp4(robot, frames: np.ndarray, fps: float, path: Path) -> Path | None:
     """Replay the logged states; None (and a message) where no offscreen GL context can be made."""
-    import mujoco
+    from legged_robots.utils.mujoco_video import render_qpos_mp4
 
     try:
-        renderer = mujoco.Renderer(robot.model, 360, 480)
-    except Exception as e:  # noqa: BLE001 - no GL context is the expected failure
-        print(f"[sim2mujoco] no offscreen renderer ({type(e).__name__}: {e}); no mp4 (set MUJOCO_GL=egl or osmesa)")
+        render_qpos_mp4(robot.model, frames, fps, path, robot.base_body, size=(360, 480))
+    except RuntimeError as err:
+        print(f"[sim2mujoco] no mp4: {err}")
         return None
-    import imageio.v2 as imageio
-
-    cam = mujoco.MjvCamera()
-    cam.type, cam.trackbodyid = mujoco.mjtCamera.mjCAMERA_TRACKING, robot.base_body
-    cam.distance, cam.azimuth, cam.elevation = 3.0, 135.0, -15.0
-    data = mujoco.MjData(robot.model)
-    with imageio.get_writer(path, fps=fps, macro_block_size=1) as writer:
-        for qpos in frames:
-            data.qpos[:] = qpos
-            mujoco.mj_forward(robot.model, data)
-            renderer.update_scene(data, cam)
-            writer.append_data(renderer.render())
-    renderer.close()
     return path
 
 
