@@ -41,30 +41,6 @@ def to_matrix(q: np.ndarray) -> np.ndarray:
         np.stack([2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)], -1)], -2)
 
 
-def from_matrix(m: np.ndarray) -> np.ndarray:
-    """Unit quaternion (w >= 0) of rotation matrices (batched)."""
-    m = np.asarray(m, dtype=float)
-    flat = m.reshape(-1, 3, 3)
-    out = np.empty((flat.shape[0], 4))
-    for i, r in enumerate(flat):  # offline use only: Shepperd's method, branch per matrix
-        tr = np.trace(r)
-        if tr > 0:
-            s = 2.0 * np.sqrt(tr + 1.0)
-            q = [0.25 * s, (r[2, 1] - r[1, 2]) / s, (r[0, 2] - r[2, 0]) / s, (r[1, 0] - r[0, 1]) / s]
-        else:
-            k = int(np.argmax(np.diag(r)))
-            i1, i2 = (k + 1) % 3, (k + 2) % 3
-            s = 2.0 * np.sqrt(1.0 + r[k, k] - r[i1, i1] - r[i2, i2])
-            q = [0.0] * 4
-            q[0] = (r[i2, i1] - r[i1, i2]) / s
-            q[1 + k] = 0.25 * s
-            q[1 + i1] = (r[i1, k] + r[k, i1]) / s
-            q[1 + i2] = (r[i2, k] + r[k, i2]) / s
-        q = np.asarray(q)
-        out[i] = q if q[0] >= 0 else -q
-    return out.reshape(m.shape[:-2] + (4,))
-
-
 def log(q: np.ndarray) -> np.ndarray:
     """Rotation vector (axis * angle, angle in [0, pi]) of unit quaternions."""
     q = np.where(q[..., :1] < 0, -q, q)  # shortest rotation
