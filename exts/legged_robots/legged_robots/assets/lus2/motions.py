@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from refmotion_manager import quat
 
 from ..paths import DATA_DIR, lus2_mjcf, lus2_motions
 from . import description
@@ -87,7 +88,7 @@ class _LegIK:
             mj.mj_kinematics(m, d)
             mj.mj_comPos(m, d)
             pos, rot = d.site_xpos[self.site], d.site_xmat[self.site].reshape(3, 3)
-            e_rot = _rotvec(target_rot @ rot.T)
+            e_rot = quat.log(np.asarray(description.quat_from_matrix(target_rot @ rot.T)))
             e = np.concatenate([target_pos - pos, e_rot])
             err = float(np.linalg.norm(e))
             if err < tol:
@@ -96,12 +97,6 @@ class _LegIK:
             J = np.vstack([jacp[:, self.vadr], jacr[:, self.vadr]])
             d.qpos[self.qadr] += np.linalg.solve(J.T @ J + 1e-8 * np.eye(6), J.T @ e)
         return err
-
-
-def _rotvec(r: np.ndarray) -> np.ndarray:
-    angle = math.acos(max(-1.0, min(1.0, (np.trace(r) - 1.0) / 2.0)))
-    v = np.array([r[2, 1] - r[1, 2], r[0, 2] - r[2, 0], r[1, 0] - r[0, 1]])
-    return v * (0.5 if angle < 1e-9 else angle / (2.0 * math.sin(angle)))
 
 
 def generate_clip(variant: str, g: Gait):
