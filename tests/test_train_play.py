@@ -38,6 +38,7 @@ def test_train_resume_play_export(tmp_path):
     resumed = run("train.py", "lus2", "--resume", "--max_iterations", "1", *SMALL, cwd=tmp_path)
     assert resumed.returncode == 0, resumed.stdout[-3000:] + resumed.stderr[-3000:]
     assert lines(resumed, "[st_rl] it")[0].split()[2] == "3/3", "the iteration count continues"
+    assert "at iteration 3 (env step 16:" in resumed.stdout, "so do step-based curricula (2 iterations x 8 steps)"
     run_b = max(exp.iterdir())
     assert (run_b / "model_2.pt").is_file()
 

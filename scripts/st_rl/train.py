@@ -83,7 +83,8 @@ def main(argv=None) -> int:
         runner.add_git_repo_to_log(str(Path(__file__).resolve()))
         if resume_path is not None:
             runner.load(str(resume_path))
-            print(f"[st_rl] resumed from {resume_path} at iteration {runner.current_learning_iteration + 1}")
+            print(f"[st_rl] resumed from {resume_path} at iteration {runner.current_learning_iteration + 1} "
+                  f"(env step {env.unwrapped.common_step_counter}: step-based curricula continue)")
         runner.learn(agent_cfg.max_iterations, init_at_random_ep_len=resume_path is None
                      and agent_cfg.init_at_random_ep_len)
     except KeyboardInterrupt:

@@ -82,4 +82,12 @@ class OnPolicyRunner(_RslRlOnPolicyRunner):
         check_compatible(path, checkpoint, self.checkpoint_infos)
         if self.alg.load(checkpoint, load_cfg, strict):
             self.current_learning_iteration = checkpoint["iter"] + 1
+            self._restore_env_step_counter()
         return checkpoint.get("infos") or {}
+
+    def _restore_env_step_counter(self) -> None:
+        """Isaac Lab's reward-weight and other step-based curricula read ``common_step_counter``; a resumed
+        run must not restart them (e.g. give back a weight the schedule already lowered)."""
+        env = getattr(self.env, "unwrapped", self.env)
+        if hasattr(env, "common_step_counter"):
+            env.common_step_counter = self.current_learning_iteration * self.cfg["num_steps_per_env"]

@@ -46,6 +46,7 @@ def test_resume_restores_everything_and_continues_the_count(tmp_path):
     resumed = make_runner(tmp_path / "b")
     resumed.load(str(saved))
     assert resumed.current_learning_iteration == 2
+    assert resumed.env.common_step_counter == first.env.common_step_counter, "step-based curricula continue"
     for a, b in [(first.alg.actor, resumed.alg.actor), (first.alg.critic, resumed.alg.critic)]:
         for (name, x), (_, y) in zip(a.state_dict().items(), b.state_dict().items()):
             assert torch.equal(x, y), name  # weights, noise std, observation normalizer statistics

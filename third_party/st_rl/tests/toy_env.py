@@ -14,6 +14,7 @@ class PointTargetEnv(VecEnv):
         self.obs_extra = obs_extra
         self.gen = torch.Generator().manual_seed(seed)
         self.episode_length_buf = torch.zeros(num_envs, dtype=torch.long)
+        self.common_step_counter = 0  # as Isaac Lab's envs: step-based curricula read it
         self.x = torch.zeros(num_envs, num_actions)
         self.target = torch.rand(num_envs, num_actions, generator=self.gen) * 2 - 1
 
@@ -25,6 +26,7 @@ class PointTargetEnv(VecEnv):
         self.x = (self.x + 0.1 * actions.clamp(-1, 1)).clamp(-2, 2)
         reward = -(self.x - self.target).abs().sum(-1)
         self.episode_length_buf += 1
+        self.common_step_counter += 1
         done = self.episode_length_buf >= self.max_episode_length
         if done.any():
             n = int(done.sum())
