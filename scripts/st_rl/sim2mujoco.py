@@ -23,12 +23,10 @@ from pathlib import Path
 
 
 def parse_args(argv=None):
+    from legged_robots.sim2mujoco.cli import add_policy_args
+
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("task", nargs="?", help="task id or robot name whose runs to look in (not needed with --policy)")
-    p.add_argument("--load_run", help="run directory name or regex (default: the latest)")
-    p.add_argument("--agent", default="st_rl", help="agent config the run was trained with")
-    p.add_argument("--policy", help="an exported policy.onnx (instead of a run)")
-    p.add_argument("--mjcf", help="MJCF to run (default: our lus2 variant with the policy's joints)")
+    add_policy_args(p)
     p.add_argument("--scenarios", help="JSON/YAML list of scenarios (default: the built-in list)")
     p.add_argument("--thresholds", help="JSON/YAML dict of thresholds overriding the defaults")
     p.add_argument("--out", help="report folder (default: <run>/sim2mujoco)")

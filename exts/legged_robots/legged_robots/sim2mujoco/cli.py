@@ -23,6 +23,15 @@ def read_config_file(path: str | Path):
     return json.loads(text)
 
 
+def add_policy_args(parser) -> None:
+    """The options that say which policy and MJCF to run; ``find_policy`` and ``robot_mjcf`` read them."""
+    parser.add_argument("task", nargs="?", help="task id or robot name whose runs to look in (not needed with --policy)")
+    parser.add_argument("--load_run", help="run directory name or regex (default: the latest)")
+    parser.add_argument("--agent", default="st_rl", help="agent config the run was trained with")
+    parser.add_argument("--policy", help="an exported policy.onnx (instead of a run)")
+    parser.add_argument("--mjcf", help="MJCF to run (default: our lus2 variant with the policy's joints)")
+
+
 def find_policy(args) -> Path:
     """``args.policy``, or ``<run>/exported/policy.onnx`` of the run ``args.load_run`` of ``args.task``."""
     if args.policy:
