@@ -42,12 +42,14 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     import torch
 
+    from legged_robots.physics import resolve_physics
     from legged_robots.tasks.utils.launch import (CPU_NUM_ENVS, LOG_ROOT, checkpoint_infos, load_cfgs,
                                                   make_vec_env, resolve_device)
 
     device = resolve_device(args.device)
     task_id, env_cfg, agent_cfg = load_cfgs(args.task, args.overrides, agent=args.agent)
     env_cfg.sim.device = agent_cfg.device = device
+    resolve_physics(env_cfg)  # the device picks the default physics (MuJoCo C on a CPU); params/env.yaml shows it
     if args.num_envs is not None:
         env_cfg.scene.num_envs = args.num_envs
     elif device == "cpu":

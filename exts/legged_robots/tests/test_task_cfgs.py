@@ -19,12 +19,43 @@ def test_tasks_registered_with_gym():
         assert "env_cfg_entry_point" in gym.spec(task_id).kwargs
 
 
-def test_default_physics_is_kitless_newton_mjwarp():
+@pytest.mark.parametrize("task", ["St-Velocity-Flat-Lus2", "St-Velocity-Rough-Lus2"])
+def test_default_physics_is_kitless_newton_mujoco_c_on_cpu_and_mjwarp_on_gpu(task):
     from isaaclab_newton.physics import MJWarpSolverCfg, NewtonCfg
 
-    cfg = load("St-Velocity-Flat-Lus2")
-    assert isinstance(cfg.sim.physics, NewtonCfg) and isinstance(cfg.sim.physics.solver_cfg, MJWarpSolverCfg)
+    from legged_robots.physics import MujocoCSolverCfg, resolve_physics
+
+    picked = {}
+    for device in ("cpu", "cuda:0"):
+        cfg = load(task)
+        cfg.sim.device = device
+        resolve_physics(cfg)  # what the env class does before Isaac Lab builds the simulation
+        assert isinstance(cfg.sim.physics, NewtonCfg)
+        picked[device] = cfg.sim.physics.solver_cfg
+    assert isinstance(picked["cpu"], MujocoCSolverCfg)
+    assert type(picked["cuda:0"]) is MJWarpSolverCfg and not picked["cuda:0"].use_mujoco_contacts
     assert cfg.sim.dt == pytest.approx(0.005) and cfg.decimation == 4  # 200 Hz physics, 50 Hz policy
+
+
+def test_either_newton_preset_can_be_chosen_by_name():
+    from legged_robots.physics import MujocoCSolverCfg, resolve_physics
+    from legged_robots.tasks import load_env_cfg
+
+    cfg = load_env_cfg("lus2", overrides=["physics=newton_mjwarp"])
+    resolve_physics(cfg)
+    assert not isinstance(cfg.sim.physics.solver_cfg, MujocoCSolverCfg)
+    cfg = load_env_cfg("lus2", overrides=["physics=newton_mujoco_c"])
+    assert isinstance(cfg.sim.physics.solver_cfg, MujocoCSolverCfg)
+
+
+def test_mujoco_c_on_a_gpu_is_an_error_naming_the_alternative():
+    from legged_robots.physics import PhysicsPresetError, resolve_physics
+    from legged_robots.tasks import load_env_cfg
+
+    cfg = load_env_cfg("lus2", overrides=["physics=newton_mujoco_c"])
+    cfg.sim.device = "cuda:0"
+    with pytest.raises(PhysicsPresetError, match=r"physics=newton_mujoco_c .*cuda:0.*physics=newton_mjwarp"):
+        resolve_physics(cfg)
 
 
 def test_physx_preset_stays_selectable():

@@ -48,6 +48,8 @@ def make_env(task: str, num_envs: int | None = None, device: str = "cpu", seed: 
     config before the build."""
     import gymnasium as gym
 
+    from legged_robots.physics import resolve_physics
+
     task = resolve_task(task)
     env_cfg = load_env_cfg(task)
     if num_envs is not None:
@@ -56,4 +58,5 @@ def make_env(task: str, num_envs: int | None = None, device: str = "cpu", seed: 
     env_cfg.seed = seed
     if edit is not None:
         edit(env_cfg)
+    resolve_physics(env_cfg)  # here too, so a preset that cannot run is a plain error, not gym's wrapped one
     return gym.make(task, cfg=env_cfg)

@@ -13,9 +13,11 @@ class UsageError(ValueError):
 def user_error_types() -> tuple[type[BaseException], ...]:
     from st_rl.checkpoints import CheckpointError
 
+    from legged_robots.physics import PhysicsPresetError
+
     from .overrides import OverrideError
 
-    return (OverrideError, CheckpointError, UsageError, FileNotFoundError)
+    return (OverrideError, CheckpointError, UsageError, PhysicsPresetError, FileNotFoundError)
 
 
 def run_main(main, argv=None) -> int:

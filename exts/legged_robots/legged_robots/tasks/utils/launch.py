@@ -60,6 +60,9 @@ def make_vec_env(task_id: str, env_cfg, clip_actions: float | None = None):
     import gymnasium as gym
     from isaaclab_rl.rsl_rl import RslRlVecEnvWrapper
 
+    from legged_robots.physics import resolve_physics
+
+    resolve_physics(env_cfg)  # before gym.make: a preset that cannot run is a plain error, not gym's wrapped one
     return RslRlVecEnvWrapper(gym.make(task_id, cfg=env_cfg), clip_actions=clip_actions)
 
 
