@@ -1,13 +1,13 @@
-"""lus2 flat: env-steps/s of the Isaac Lab env vs. raw Newton stepping of the same model, on CPU.
+"""lus2 flat on CPU: env-steps/s of the Isaac Lab env under each physics preset, and their ratio.
 
-    ./run.sh bench                       # 16 and 64 envs, 100 env-steps each
-    ./run.sh bench --num_envs 16 --steps 50
+    ./run.sh bench                                   # newton_mjwarp vs newton_mujoco_c at 16, 64, 256 envs
+    ./run.sh bench env --num_envs 64 --steps 200
+    ./run.sh bench env --physics newton_mujoco_c --raw   # also raw Newton/MuJoCo-Warp stepping (no Isaac Lab)
 
-Both sides integrate the same USD with the same solver settings (MuJoCo-Warp, 2 substeps per physics
-step, 4 physics steps per env-step) and random joint-position targets around the default pose; the Isaac
-Lab side adds its managers (actions, observations, rewards, terminations, resets, contact sensor). The
-ratio is Isaac Lab / raw: the share of raw simulator throughput the full env keeps. Compare ratios, not
-absolute figures: these machines are shared.
+Both presets run the whole env (actions, observations, rewards, terminations, resets with their domain
+randomization, contact sensor) on the same random joint targets, so falls and resets are part of the timed
+steps. The ratio is newton_mujoco_c / newton_mjwarp, measured in one run: compare ratios, not absolute
+figures, across machines (and on a shared machine, across runs).
 """
 
 from __future__ import annotations
@@ -19,14 +19,16 @@ import time
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 TASK = "St-Velocity-Flat-Lus2"
 ACTION_SCALE = 0.25
+PRESETS = ("newton_mjwarp", "newton_mujoco_c")
+WARMUP_STEPS = 20
 
 
-def isaaclab_steps_per_s(num_envs: int, steps: int) -> float:
+def isaaclab_steps_per_s(num_envs: int, steps: int, physics: str) -> float:
     import torch
 
     from legged_robots.tasks import make_env
 
-    env = make_env(TASK, num_envs=num_envs, device="cpu")
+    env = make_env(TASK, num_envs=num_envs, device="cpu", overrides=[f"physics={physics}"])
     try:
         env.reset()
         u = env.unwrapped
@@ -35,7 +37,7 @@ def isaaclab_steps_per_s(num_envs: int, steps: int) -> float:
         def act():
             return 2.0 * torch.rand(num_envs, u.action_manager.total_action_dim, generator=gen) - 1.0
 
-        for _ in range(5):  # warm-up
+        for _ in range(WARMUP_STEPS):  # kernels, allocations, the first falls
             env.step(act())
         t0 = time.perf_counter()
         for _ in range(steps):
@@ -46,6 +48,7 @@ def isaaclab_steps_per_s(num_envs: int, steps: int) -> float:
 
 
 def raw_newton_steps_per_s(num_envs: int, steps: int) -> float:
+    """Newton + MuJoCo-Warp stepping the same USD without Isaac Lab: the simulator's own ceiling."""
     import numpy as np
     import warp as wp
 
@@ -107,26 +110,40 @@ def raw_newton_steps_per_s(num_envs: int, steps: int) -> float:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--num_envs", type=int, nargs="+", default=[16, 64])
-    parser.add_argument("--steps", type=int, default=100, help="env-steps timed per measurement")
+    parser.add_argument("--num_envs", type=int, nargs="+", default=[16, 64, 256])
+    parser.add_argument("--steps", type=int, default=100, help="env-steps timed per measurement (after "
+                                                                f"{WARMUP_STEPS} warm-up steps)")
+    parser.add_argument("--physics", nargs="+", default=list(PRESETS), choices=PRESETS)
+    parser.add_argument("--raw", action="store_true", help="also time raw Newton/MuJoCo-Warp stepping")
     args = parser.parse_args(argv)
     import torch
+
+    from legged_robots.assets.lus2 import description as d
 
     torch.set_num_threads(1)
     rows = []
     for n in args.num_envs:
-        print(f"[bench] {n} envs: Isaac Lab env ...", flush=True)
-        lab = isaaclab_steps_per_s(n, args.steps)
-        print(f"[bench] {n} envs: raw Newton ...", flush=True)
-        raw = raw_newton_steps_per_s(n, args.steps)
-        rows.append((n, lab, raw))
-    from legged_robots.assets.lus2 import description as d
+        row = {}
+        for physics in args.physics:
+            print(f"[bench] {n} envs: Isaac Lab env, physics={physics} ...", flush=True)
+            row[physics] = isaaclab_steps_per_s(n, args.steps, physics)
+        if args.raw:
+            print(f"[bench] {n} envs: raw Newton/MuJoCo-Warp ...", flush=True)
+            row["raw"] = raw_newton_steps_per_s(n, args.steps)
+        rows.append((n, row))
 
-    print(f"\nlus2 flat, CPU, {args.steps} env-steps (each {d.POLICY_DECIMATION} physics steps x "
-          f"{d.SOLVER_SUBSTEPS} substeps), random joint targets +-{ACTION_SCALE} rad")
-    print(f"{'envs':>5} {'Isaac Lab env-steps/s':>22} {'raw Newton env-steps/s':>23} {'ratio lab/raw':>14}")
-    for n, lab, raw in rows:
-        print(f"{n:>5} {lab:>22.1f} {raw:>23.1f} {lab / raw:>14.2f}")
+    print(f"\nlus2 flat ({TASK}), CPU ({os.cpu_count()} cores), {args.steps} env-steps after {WARMUP_STEPS} "
+          f"(each {d.POLICY_DECIMATION} physics steps x {d.SOLVER_SUBSTEPS} substeps), random joint targets "
+          f"+-{ACTION_SCALE} rad, falls and resets included")
+    columns = [*args.physics, *(["raw"] if args.raw else [])]
+    header = f"{'envs':>5} " + " ".join(f"{c + ' env-steps/s':>28}" for c in columns)
+    both = all(p in args.physics for p in PRESETS)
+    print(header + (f" {'ratio mujoco_c/mjwarp':>22}" if both else ""))
+    for n, row in rows:
+        line = f"{n:>5} " + " ".join(f"{row[c]:>28.1f}" for c in columns)
+        if both:
+            line += f" {row['newton_mujoco_c'] / row['newton_mjwarp']:>21.2f}x"
+        print(line)
 
 
 if __name__ == "__main__":

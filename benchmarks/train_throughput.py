@@ -1,10 +1,12 @@
-"""Training throughput of lus2 flat with st_rl PPO, and where the wall time goes.
+"""Training throughput of lus2 flat with st_rl PPO under each physics preset, and where the wall time goes.
 
-    ./run.sh bench train                       # 64 envs on CPU, 5 iterations after 1 warm-up
-    ./run.sh bench train --num_envs 4096 --device cuda:0
+    ./run.sh bench train                       # 64 envs on CPU: newton_mjwarp vs newton_mujoco_c, 5 iterations
+    ./run.sh bench train --num_envs 256 --physics newton_mujoco_c
+    ./run.sh bench train --num_envs 4096 --device cuda:0 --physics newton_mjwarp
 
-Prints env-steps/s including the PPO update, seconds per iteration, and the split of wall time between
-simulation (env.step: physics + Isaac Lab managers), policy inference (sampling actions) and the update.
+Prints env-steps/s including the PPO update, seconds per iteration, the split of wall time between
+simulation (env.step: physics + Isaac Lab managers), policy inference (sampling actions) and the update,
+and, with both presets, the ratio newton_mujoco_c / newton_mjwarp measured in one run.
 """
 
 from __future__ import annotations
@@ -30,14 +32,26 @@ class Stopwatch:
         return out
 
 
+PRESETS = ("newton_mjwarp", "newton_mujoco_c")
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--task", default="lus2")
     parser.add_argument("--num_envs", type=int, default=64)
     parser.add_argument("--iterations", type=int, default=5)
     parser.add_argument("--device", default="cpu")
+    parser.add_argument("--physics", nargs="+", choices=PRESETS,
+                        help="presets to compare (default: both on CPU, newton_mjwarp on a GPU)")
     args = parser.parse_args(argv)
+    presets = args.physics or (list(PRESETS) if args.device == "cpu" else ["newton_mjwarp"])
+    rates = {physics: measure(args, physics) for physics in presets}
+    if len(rates) == 2:
+        print(f"\nratio newton_mujoco_c / newton_mjwarp, env-steps/s incl. update: "
+              f"{rates['newton_mujoco_c'] / rates['newton_mjwarp']:.2f}x")
 
+
+def measure(args, physics: str) -> float:
     import torch
 
     from legged_robots.tasks.utils.launch import load_cfgs, make_vec_env
@@ -46,7 +60,7 @@ def main(argv=None) -> None:
     if args.device == "cpu":
         torch.set_num_threads(1)
     sync = torch.cuda.synchronize if args.device.startswith("cuda") else (lambda: None)
-    task_id, env_cfg, agent_cfg = load_cfgs(args.task, [])
+    task_id, env_cfg, agent_cfg = load_cfgs(args.task, [f"physics={physics}"])
     env_cfg.scene.num_envs = args.num_envs
     env_cfg.sim.device = agent_cfg.device = args.device
     env = make_vec_env(task_id, env_cfg)
@@ -65,13 +79,14 @@ def main(argv=None) -> None:
         env.close()
     steps = args.iterations * agent_cfg.num_steps_per_env * args.num_envs
     other = wall - sim.total - act.total - update.total
-    print(f"\nst_rl PPO on {task_id}, {args.num_envs} envs on {args.device}, {args.iterations} iterations "
-          f"x {agent_cfg.num_steps_per_env} steps, nets {agent_cfg.policy.actor_hidden_dims}")
+    print(f"\nst_rl PPO on {task_id}, physics={physics}, {args.num_envs} envs on {args.device}, {args.iterations} "
+          f"iterations x {agent_cfg.num_steps_per_env} steps, nets {agent_cfg.policy.actor_hidden_dims}")
     print(f"  env-steps/s incl. update: {steps / wall:10.1f}")
     print(f"  seconds per iteration:    {wall / args.iterations:10.2f}")
     for name, t in [("simulation (env.step)", sim.total), ("policy inference", act.total),
                     ("PPO update", update.total), ("other (storage, returns, logging)", other)]:
         print(f"  {name:<34} {t:8.2f} s  {100 * t / wall:5.1f} %")
+    return steps / wall
 
 
 if __name__ == "__main__":

@@ -9,8 +9,10 @@ import numpy as np
 class IsaacLabRobot:
     """The task's play variant with one env, the nominal robot, no noise, and commands set from outside."""
 
-    def __init__(self, task: str, joint_names: list[str] | None = None, device: str = "cpu"):
-        """``joint_names``: the policy's joint order (default: the env's action order, as exported)."""
+    def __init__(self, task: str, joint_names: list[str] | None = None, device: str = "cpu",
+                 physics: str | None = None):
+        """``joint_names``: the policy's joint order (default: the env's action order, as exported);
+        ``physics``: a preset name (default: the device's)."""
         import torch
 
         from legged_robots.tasks import make_env
@@ -29,7 +31,8 @@ class IsaacLabRobot:
 
         self._torch = torch
         self.task = task.removesuffix("-Play")
-        self.env = make_env(f"{self.task}-Play", num_envs=1, device=device, edit=edit)
+        self.env = make_env(f"{self.task}-Play", num_envs=1, device=device, edit=edit,
+                            overrides=[f"physics={physics}"] if physics else ())
         self.u = self.env.unwrapped
         self.robot = self.u.scene["robot"]
         self.cmd = self.u.command_manager.get_term("base_velocity")

@@ -43,15 +43,16 @@ def load_env_cfg(task: str, overrides: list[str] | tuple[str, ...] = (), play: b
     return env_cfg
 
 
-def make_env(task: str, num_envs: int | None = None, device: str = "cpu", seed: int = 0, edit=None):
-    """Build a task's gym env: ``make_env("lus2", num_envs=16)``. ``edit(env_cfg)`` may change the
-    config before the build."""
+def make_env(task: str, num_envs: int | None = None, device: str = "cpu", seed: int = 0, edit=None,
+             overrides: list[str] | tuple[str, ...] = ()):
+    """Build a task's gym env: ``make_env("lus2", num_envs=16)``. ``overrides`` as on the command line
+    (``physics=newton_mjwarp``, ``env.x.y=v``); ``edit(env_cfg)`` may change the config before the build."""
     import gymnasium as gym
 
     from legged_robots.physics import resolve_physics
 
     task = resolve_task(task)
-    env_cfg = load_env_cfg(task)
+    env_cfg = load_env_cfg(task, overrides)
     if num_envs is not None:
         env_cfg.scene.num_envs = num_envs
     env_cfg.sim.device = device
