@@ -33,6 +33,7 @@ def test_train_resume_play_export(tmp_path):
     assert (run_a / "model_1.pt").is_file()
     assert (run_a / "params" / "env.yaml").is_file() and (run_a / "params" / "agent.yaml").is_file()
     assert "num_steps_per_env: 8" in (run_a / "params" / "agent.yaml").read_text()
+    assert "NewtonMujocoCManager" in (run_a / "params" / "env.yaml").read_text(), "CPU default physics, as run"
     assert list(run_a.glob("events.out.tfevents.*")), "tensorboard scalars"
 
     resumed = run("train.py", "lus2", "--resume", "--max_iterations", "1", *SMALL, cwd=tmp_path)
@@ -51,6 +52,14 @@ def test_train_resume_play_export(tmp_path):
     assert {"policy.onnx", "policy.pt", "policy.json"} <= {p.name for p in exported.iterdir()}
     assert len(meta["joint_names"]) == 27 and meta["decimation"] == 4 and meta["sim_dt"] == 0.005
     assert [t["name"] for t in meta["observation"]["terms"]][:2] == ["base_ang_vel", "projected_gravity"]
+
+    # the exported file alone, as sim2mujoco and a robot run it
+    onnx = str(exported / "policy.onnx")
+    replay = run("play.py", "lus2", "--policy", onnx, "--steps", "20", "--num_envs", "2", cwd=tmp_path)
+    assert replay.returncode == 0, replay.stdout[-3000:] + replay.stderr[-3000:]
+    assert "episodes ended in 20 steps x 2 envs" in replay.stdout and "[play] exported" not in replay.stdout
+    other = run("play.py", "lus2_21dof", "--policy", onnx, "--steps", "5", cwd=tmp_path)
+    assert other.returncode == 2 and "drives 27 joints" in other.stderr and "Traceback" not in other.stderr
 
 
 def test_bad_input_is_a_message_not_a_traceback(tmp_path):

@@ -3,12 +3,17 @@
     ./run.sh play lus2                                   # latest run, latest checkpoint
     ./run.sh play lus2 --load_run 2026-11-21_10-00-00 --checkpoint 500 --steps 1000
     ./run.sh play lus2 --video                            # mp4 via MuJoCo's offscreen renderer, if any
+    ./run.sh play lus2 --policy policies/lus2_flat/policy.onnx --video   # an exported policy, no checkpoint
 
 Exports to <run>/exported/: policy.onnx and policy.pt (TorchScript), and policy.json — joint names in
 policy order, default joint positions, action scale/offset, kp/kd/armature/effort limits per joint, the
 observation terms (order, dims, scale, clip, history), sim dt, decimation, command ranges. The same
 metadata is embedded in the ONNX file (key "st_gym"). Afterwards the recorded observations go through
 TorchScript and ONNX and the largest action difference is printed; above 1e-5 the command fails.
+
+With --policy, an exported policy.onnx runs instead of a checkpoint (through onnxruntime, as sim2mujoco and a
+robot run it): statistics and --video only, nothing is exported; its joints and observation size must match
+the task's.
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ def parse_args(argv=None):
     parser.add_argument("--device", default="cpu", help="cpu (default) or cuda[:N]")
     parser.add_argument("--agent", default="st_rl", help="agent config the run was trained with")
     parser.add_argument("--video", action="store_true", help="record an mp4 of env 0 (MuJoCo offscreen renderer)")
+    parser.add_argument("--policy", help="an exported policy.onnx to run instead of a checkpoint (exports nothing)")
+    parser.add_argument("--out", help="with --policy: folder of the video (default: logs/play/<the policy's folder>)")
     parser.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="config overrides, as for train.py")
     return parser.parse_intermixed_args(argv)
 
@@ -50,6 +57,8 @@ def main(argv=None) -> int:
 
     torch.set_num_threads(1)
     task_id, env_cfg, agent_cfg = load_cfgs(args.task, args.overrides, play=True, agent=args.agent)
+    if args.policy:
+        return _play_exported(args, task_id, env_cfg, agent_cfg)
     checkpoint = find_checkpoint(find_run(LOG_ROOT / agent_cfg.experiment_name, args.load_run), args.checkpoint)
     env_cfg.sim.device = agent_cfg.device = args.device = resolve_device(args.device)
     if args.num_envs is not None:
@@ -79,6 +88,66 @@ def main(argv=None) -> int:
     finally:
         env.close()
     return 0 if diff < PARITY_TOLERANCE else 1
+
+
+def _play_exported(args, task_id: str, env_cfg, agent_cfg) -> int:
+    """Run an exported ONNX policy (its metadata checked against the env) and report; export nothing."""
+    from legged_robots.sim2mujoco.cli import output_dir
+    from legged_robots.sim2mujoco.policy import OnnxPolicy
+    from legged_robots.tasks.utils.errors import UsageError
+    from legged_robots.tasks.utils.launch import make_vec_env, resolve_device
+
+    if args.load_run or args.checkpoint:
+        raise UsageError("--policy runs an exported policy.onnx, --load_run/--checkpoint a training checkpoint: "
+                         "give one or the other")
+    path = Path(args.policy)
+    first = OnnxPolicy(path)  # checks the file, its graph and its metadata
+    env_cfg.sim.device = args.device = resolve_device(args.device)
+    if args.num_envs is not None:
+        env_cfg.scene.num_envs = args.num_envs
+    print(f"[play] {task_id} | {env_cfg.scene.num_envs} envs | policy {path}", flush=True)
+    env = make_vec_env(task_id, env_cfg, clip_actions=agent_cfg.clip_actions)
+    try:
+        joints = list(env.unwrapped.action_manager.get_term("joint_pos")._joint_names)
+        if joints != list(first.metadata["joint_names"]):
+            raise UsageError(f"{path} drives {len(first.metadata['joint_names'])} joints "
+                             f"({', '.join(first.metadata['joint_names'][:3])}, ...), {task_id} has {len(joints)} "
+                             f"({', '.join(joints[:3])}, ...) in another order or set: it was trained on "
+                             f"{first.metadata.get('task', 'another task')}")
+        obs_dim = int(env.get_observations()["policy"].shape[-1])
+        if obs_dim != first.obs_dim:
+            raise UsageError(f"{path} takes {first.obs_dim} observations, {task_id} gives {obs_dim}: it was trained "
+                             f"on {first.metadata.get('task', 'another task')}")
+        policy = _OnnxPolicies([first] + [OnnxPolicy(path, first.metadata) for _ in range(env.num_envs - 1)])
+        stats, _, frames = _rollout(env, policy, args.steps, record_qpos=args.video)
+        print(f"[play] {stats['episodes']} episodes ended in {args.steps} steps x {env.num_envs} envs | "
+              f"mean return {stats['mean_return']:.2f} | mean length {stats['mean_length']:.1f} steps | "
+              f"time-outs {stats['time_outs']} | falls {stats['falls']}")
+        if args.video:
+            out = Path(args.out) if args.out else output_dir(path, "play")
+            out.mkdir(parents=True, exist_ok=True)
+            _video(frames, env.unwrapped, out / "play.mp4")
+    finally:
+        env.close()
+    return 0
+
+
+class _OnnxPolicies:
+    """One ``OnnxPolicy`` per env (each carries its own recurrent state), called on the batch of observations."""
+
+    def __init__(self, policies):
+        self.policies = policies
+
+    def __call__(self, obs):
+        import numpy as np
+        import torch
+
+        batch = obs["policy"].detach().cpu().numpy()
+        return torch.as_tensor(np.stack([p(o) for p, o in zip(self.policies, batch)]), dtype=torch.float32)
+
+    def reset(self, done) -> None:
+        for i in done.nonzero().flatten().tolist():
+            self.policies[i].reset()
 
 
 def _rollout(env, policy, steps: int, record_qpos: bool):

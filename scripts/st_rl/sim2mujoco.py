@@ -29,7 +29,8 @@ def parse_args(argv=None):
     add_policy_args(p)
     p.add_argument("--scenarios", help="JSON/YAML list of scenarios (default: the built-in list)")
     p.add_argument("--thresholds", help="JSON/YAML dict of thresholds overriding the defaults")
-    p.add_argument("--out", help="report folder (default: <run>/sim2mujoco)")
+    p.add_argument("--out", help="report folder (default: <run>/sim2mujoco; logs/sim2mujoco/<folder> for a --policy "
+                                 "outside a run)")
     p.add_argument("--video", action="store_true", help="an mp4 per scenario (MuJoCo offscreen renderer)")
     p.add_argument("--sim2sim", action="store_true", help="also run Isaac Lab (Newton) and report the joint gap")
     return p.parse_args(argv)
@@ -42,7 +43,7 @@ def main(argv=None) -> int:
     import numpy as np
 
     from legged_robots.sim2mujoco import evaluate, report
-    from legged_robots.sim2mujoco.cli import find_policy, read_config_file, robot_mjcf
+    from legged_robots.sim2mujoco.cli import find_policy, output_dir, read_config_file, robot_mjcf
     from legged_robots.sim2mujoco.policy import OnnxPolicy
     from legged_robots.sim2mujoco.robot import MujocoRobot
     from legged_robots.sim2mujoco.scenarios import DEFAULT_SCENARIOS, load_scenarios
@@ -54,7 +55,7 @@ def main(argv=None) -> int:
     robot = MujocoRobot(mjcf, md)
     scenarios = load_scenarios(args.scenarios) if args.scenarios else DEFAULT_SCENARIOS
     thresholds = evaluate.Thresholds.from_dict(read_config_file(args.thresholds) or {}) if args.thresholds else evaluate.Thresholds()
-    out = Path(args.out) if args.out else path.parent.parent / "sim2mujoco"
+    out = Path(args.out) if args.out else output_dir(path, "sim2mujoco")
     out.mkdir(parents=True, exist_ok=True)
     print(f"[sim2mujoco] {path} | task {md.get('task')} | {mjcf.name} | timestep {robot.model.opt.timestep:g} s, "
           f"policy every {robot.steps_per_action} steps ({robot.policy_dt:g} s) | {len(scenarios)} scenarios")

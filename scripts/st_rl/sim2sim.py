@@ -30,7 +30,8 @@ def parse_args(argv=None):
     p.add_argument("--open-loop", action="store_true", help="replay actions instead of running the policy")
     p.add_argument("--actions", default="sine", help="open loop: 'sine', 'zeros' or a .npy of (steps, joints)")
     p.add_argument("--steps", type=int, default=100, help="open loop: steps to run (default 100 = 2 s)")
-    p.add_argument("--out", help="folder for logs (default: <run>/sim2sim)")
+    p.add_argument("--out", help="folder for logs (default: <run>/sim2sim; logs/sim2sim/<folder> for a --policy "
+                                 "outside a run)")
     return p.parse_args(argv)
 
 
@@ -53,7 +54,7 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     import numpy as np
 
-    from legged_robots.sim2mujoco.cli import find_policy, robot_mjcf
+    from legged_robots.sim2mujoco.cli import find_policy, output_dir, robot_mjcf
     from legged_robots.sim2mujoco.compare import closed_loop, open_loop
     from legged_robots.sim2mujoco.isaac import IsaacLabRobot
     from legged_robots.sim2mujoco.policy import OnnxPolicy
@@ -64,7 +65,7 @@ def main(argv=None) -> int:
     policy = OnnxPolicy(path)
     md = policy.metadata
     mj = MujocoRobot(Path(args.mjcf) if args.mjcf else robot_mjcf(md), md)
-    out = Path(args.out) if args.out else path.parent.parent / "sim2sim"
+    out = Path(args.out) if args.out else output_dir(path, "sim2sim")
     out.mkdir(parents=True, exist_ok=True)
     isaac = IsaacLabRobot(md["task"], md["joint_names"])
     try:

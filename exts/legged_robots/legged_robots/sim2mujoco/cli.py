@@ -51,6 +51,15 @@ def find_policy(args) -> Path:
     return path
 
 
+def output_dir(policy: Path, what: str) -> Path:
+    """Where results about ``policy`` go: ``<run>/<what>`` for a run's export (``<run>/exported/policy.onnx``),
+    else ``logs/<what>/<folder of the policy>`` (a shipped policy's folder stays untouched)."""
+    policy = Path(policy)
+    if policy.parent.name == "exported":
+        return policy.parent.parent / what
+    return Path("logs") / what / policy.resolve().parent.name
+
+
 def robot_mjcf(metadata: dict) -> Path:
     """Our lus2 scene MJCF whose joints are exactly the policy's."""
     from legged_robots.assets.paths import lus2_scene_mjcf, require
