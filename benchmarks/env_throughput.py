@@ -119,6 +119,7 @@ def main(argv: list[str] | None = None) -> None:
     import torch
 
     from legged_robots.assets.lus2 import description as d
+    from legged_robots.utils import available_cpus
 
     torch.set_num_threads(1)
     rows = []
@@ -132,7 +133,7 @@ def main(argv: list[str] | None = None) -> None:
             row["raw"] = raw_newton_steps_per_s(n, args.steps)
         rows.append((n, row))
 
-    print(f"\nlus2 flat ({TASK}), CPU ({os.cpu_count()} cores), {args.steps} env-steps after {WARMUP_STEPS} "
+    print(f"\nlus2 flat ({TASK}), CPU ({available_cpus()} cores), {args.steps} env-steps after {WARMUP_STEPS} "
           f"(each {d.POLICY_DECIMATION} physics steps x {d.SOLVER_SUBSTEPS} substeps), random joint targets "
           f"+-{ACTION_SCALE} rad, falls and resets included")
     columns = [*args.physics, *(["raw"] if args.raw else [])]

@@ -55,6 +55,7 @@ def measure(args, physics: str) -> float:
     import torch
 
     from legged_robots.tasks.utils.launch import load_cfgs, make_vec_env
+    from legged_robots.utils import available_cpus
     from st_rl.runner import OnPolicyRunner
 
     if args.device == "cpu":
@@ -65,7 +66,8 @@ def measure(args, physics: str) -> float:
     env_cfg.sim.device = agent_cfg.device = args.device
     env = make_vec_env(task_id, env_cfg)
     try:
-        runner = OnPolicyRunner(env, agent_cfg.to_rsl_rl(), log_dir=None, device=args.device)
+        runner = OnPolicyRunner(env, agent_cfg.to_rsl_rl(), log_dir=None, device=args.device,
+                                update_threads=available_cpus() if args.device == "cpu" else None)
         runner.learn(1)  # warm-up: kernels, allocations
         sim = Stopwatch(env.step, sync)
         act = Stopwatch(runner.alg.act, sync)

@@ -43,6 +43,7 @@ def main(argv=None) -> int:
     import torch
 
     from legged_robots.physics import resolve_physics
+    from legged_robots.utils import available_cpus
     from legged_robots.tasks.utils.launch import (CPU_NUM_ENVS, LOG_ROOT, checkpoint_infos, load_cfgs,
                                                   make_vec_env, resolve_device)
 
@@ -62,7 +63,8 @@ def main(argv=None) -> int:
         agent_cfg.run_name = args.run_name
     env_cfg.seed = agent_cfg.seed
     if device == "cpu":
-        torch.set_num_threads(1)  # two torch threads beside a busy simulator were 10x slower here
+        torch.set_num_threads(1)  # two torch threads beside a busy simulator were 10x slower here (the update
+        # alone, while the simulator idles, uses all CPUs: update_threads below)
 
     from st_rl.checkpoints import find_checkpoint, find_run
 
@@ -81,7 +83,8 @@ def main(argv=None) -> int:
 
     try:
         runner = OnPolicyRunner(env, agent_cfg.to_rsl_rl(), log_dir=str(run_dir), device=device,
-                                checkpoint_infos=checkpoint_infos(env, task_id))
+                                checkpoint_infos=checkpoint_infos(env, task_id),
+                                update_threads=available_cpus() if device == "cpu" else None)
         runner.add_git_repo_to_log(str(Path(__file__).resolve()))
         if resume_path is not None:
             runner.load(str(resume_path))

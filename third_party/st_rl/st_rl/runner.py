@@ -42,16 +42,31 @@ class ProgressLogger(Logger):
               flush=True)
 
 
+def _with_torch_threads(fn, threads: int):
+    def wrapped(*args, **kwargs):
+        before = torch.get_num_threads()
+        torch.set_num_threads(threads)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            torch.set_num_threads(before)
+
+    return wrapped
+
+
 class OnPolicyRunner(_RslRlOnPolicyRunner):
     """``rsl_rl.runners.OnPolicyRunner`` plus progress, Ctrl-C checkpoints, exact resume and checkpoint infos.
 
     ``checkpoint_infos`` (set by the caller, e.g. the task id and observation sizes) is stored in every
-    checkpoint so a later load can say what it expected.
+    checkpoint so a later load can say what it expected. ``update_threads``: torch threads for the update
+    alone (on a CPU the simulator's threads are idle then; during collection torch keeps its own setting).
     """
 
     def __init__(self, env, train_cfg: dict, log_dir: str | None = None, device: str = "cpu",
-                 checkpoint_infos: dict | None = None) -> None:
+                 checkpoint_infos: dict | None = None, update_threads: int | None = None) -> None:
         super().__init__(env, train_cfg, log_dir=log_dir, device=device)
+        if update_threads:
+            self.alg.update = _with_torch_threads(self.alg.update, update_threads)
         self.logger = ProgressLogger(log_dir=log_dir, cfg=self.cfg, env_cfg=self.env.cfg, num_envs=self.env.num_envs,
                                      is_distributed=self.is_distributed, gpu_world_size=self.gpu_world_size,
                                      gpu_global_rank=self.gpu_global_rank, device=self.device)

@@ -16,7 +16,7 @@ from st_rl.export import export_policy, parity, read_onnx_metadata  # noqa: E402
 from st_rl.runner import OnPolicyRunner  # noqa: E402
 
 
-def make_runner(log_dir=None, recurrent=False, env=None, infos=None):
+def make_runner(log_dir=None, recurrent=False, env=None, infos=None, update_threads=None):
     torch.manual_seed(0)
     policy = PolicyCfg(actor_hidden_dims=[32, 32], critic_hidden_dims=[32, 32], init_noise_std=0.8,
                        rnn_type="lstm" if recurrent else None, rnn_hidden_dim=16)
@@ -25,7 +25,8 @@ def make_runner(log_dir=None, recurrent=False, env=None, infos=None):
     env = env or PointTargetEnv()
     infos = infos or {"task": "toy", "num_actions": env.num_actions,
                       "obs_dims": {k: int(v.shape[-1]) for k, v in env.get_observations().items()}}
-    return OnPolicyRunner(env, cfg.to_rsl_rl(), log_dir=str(log_dir) if log_dir else None, checkpoint_infos=infos)
+    return OnPolicyRunner(env, cfg.to_rsl_rl(), log_dir=str(log_dir) if log_dir else None, checkpoint_infos=infos,
+                          update_threads=update_threads)
 
 
 def test_learns_and_prints_one_line_per_iteration(tmp_path, capsys):
@@ -36,6 +37,29 @@ def test_learns_and_prints_one_line_per_iteration(tmp_path, capsys):
     assert "steps/s" in lines[0] and "ETA" in lines[0]
     rewards = [float(line.split("reward")[1].split()[0]) for line in lines if "reward      n/a" not in line]
     assert np.mean(rewards[-5:]) > np.mean(rewards[:5]) + 1.0, rewards
+
+
+def test_the_update_alone_runs_on_update_threads(monkeypatch):
+    """On a CPU the simulator idles during the update: only the update gets more torch threads."""
+    from rsl_rl.algorithms import PPO
+
+    seen = []
+    monkeypatch.setattr(PPO, "update", _recording(PPO.update, seen, "update"))
+    torch.set_num_threads(1)
+    runner = make_runner(update_threads=2)
+    runner.env.step = _recording(runner.env.step, seen, "step")
+    runner.learn(1)
+    assert {n for kind, n in seen if kind == "step"} == {1}
+    assert {n for kind, n in seen if kind == "update"} == {2}
+    assert torch.get_num_threads() == 1
+
+
+def _recording(fn, seen, kind):
+    def wrapped(*args, **kwargs):
+        seen.append((kind, torch.get_num_threads()))
+        return fn(*args, **kwargs)
+
+    return wrapped
 
 
 def test_resume_restores_everything_and_continues_the_count(tmp_path):

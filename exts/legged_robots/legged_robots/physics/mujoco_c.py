@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import copy
 import logging
-import os
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -35,6 +34,8 @@ from newton import Contacts, Model, State
 from newton.solvers import SolverMuJoCo
 
 from isaaclab.physics import PhysicsManager
+
+from legged_robots.utils import available_cpus
 
 from .by_device import PhysicsPresetError
 
@@ -67,13 +68,6 @@ _PER_WORLD_FIELDS = (
 _CONST_0_INPUTS = ("qpos0", "body_pos", "body_quat", "body_ipos", "body_iquat", "body_mass", "body_inertia",
                    "dof_armature", "jnt_pos", "jnt_axis", "actuator_gear", "tendon_armature", "geom_pos", "geom_quat")
 _PER_WORLD_OPT_FIELDS = ("tolerance", "ls_tolerance", "density", "viscosity", "gravity", "wind", "magnetic")
-
-
-def default_num_threads() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 class _Worker:
@@ -109,7 +103,7 @@ class SolverMuJoCoC(SolverMuJoCo):
         self._mj = mujoco
         self.nworld = model.world_count
         self.nconmax_world = max(1, int(self.mjw_data.naconmax // max(self.nworld, 1)))
-        self.num_threads = max(1, min(num_threads or default_num_threads(), self.nworld))
+        self.num_threads = max(1, min(num_threads or available_cpus(), self.nworld))
         self._workers = [_Worker(mujoco, copy.copy(self.mj_model) if i else self.mj_model)
                          for i in range(self.num_threads)]
         self._chunks = np.array_split(np.arange(self.nworld), self.num_threads)
