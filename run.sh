@@ -6,6 +6,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PY="$ROOT/.venv/bin/python"
 # Warp compiles its kernels once (~2 min cold); keep them in one stable place across checkouts and runs.
 export WARP_CACHE_PATH="${WARP_CACHE_PATH:-$HOME/.cache/st_gym/warp}"
+# torch's OpenMP threads sleep instead of spinning when idle: with spinning, a PPO update on all cores next to
+# anything else busy (a second run, the tests) slowed both ~10x here; sleeping costs ~3 % when alone.
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 
 usage() {
     cat <<'EOF'

@@ -62,6 +62,23 @@ def test_train_resume_play_export(tmp_path):
     assert other.returncode == 2 and "drives 27 joints" in other.stderr and "Traceback" not in other.stderr
 
 
+def test_a_blowing_up_action_scale_trains_to_the_end_with_blowups_counted(tmp_path):
+    """The user report of the physics-guard issue: action scale 3 made the simulator produce NaN (MuJoCo-Warp)
+    or absurd states (MuJoCo C) and rsl-rl stopped on a NaN observation. Now the lost envs are reset and
+    counted, and all 30 iterations run."""
+    small = ["--num_envs", "16", "agent.policy.actor_hidden_dims=[64,64]", "agent.policy.critic_hidden_dims=[64,64]"]
+    out = run("train.py", "lus2", "--max_iterations", "30", *small, "env.actions.joint_pos.scale=3", cwd=tmp_path)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    its = lines(out, "[st_rl] it")
+    assert len(its) == 30 and its[-1].split()[2] == "30/30"
+    counts = [int(line.split("blow-ups")[1].split()[0]) for line in its if "blow-ups" in line]
+    assert sum(counts) > 0, "scale 3 makes envs blow up"
+    assert lines(out, "[physics_blowup] env ")  # the one-line report of the first one
+    (run_dir,) = list((tmp_path / "logs" / "st_rl" / "lus2_flat").iterdir())
+    dump = json.loads(next((run_dir / "blowups").glob("blowup_*.json")).read_text())
+    assert {"joint_vel", "root_lin_vel", "last_action", "body_mass", "joint_stiffness"} <= set(dump)
+
+
 def test_bad_input_is_a_message_not_a_traceback(tmp_path):
     unknown_task = run("train.py", "lus3", cwd=tmp_path)
     assert unknown_task.returncode == 2 and "Did you mean: lus2" in unknown_task.stderr

@@ -7,12 +7,16 @@
 
 Runs on the GPU when one is present (the task's 4096 envs), else on the CPU with 64 envs. Logs go to
 logs/st_rl/<experiment>/<timestamp>/: params/env.yaml and params/agent.yaml, tensorboard scalars and
-model_<iteration>.pt every save_interval. Ctrl-C saves a checkpoint before exiting.
+model_<iteration>.pt every save_interval. Ctrl-C (or SIGTERM) and any error during training save a checkpoint
+of the last good iteration before exiting (the error's traceback goes to <run>/crash.log); --resume continues
+from it. Envs whose physics blew up are reset and counted ("blow-ups N" in the progress line; the first few
+are written to <run>/blowups/).
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from pathlib import Path
@@ -78,9 +82,13 @@ def main(argv=None) -> int:
 
     print(f"[st_rl] task {task_id} | {env_cfg.scene.num_envs} envs on {device} | {agent_cfg.max_iterations} "
           f"iterations | logs {run_dir}", flush=True)
+    guard = getattr(env_cfg.terminations, "physics_blowup", None)
+    if guard is not None:  # the first few envs the physics guard resets are written here, to look at
+        guard.params["dump_dir"] = str(run_dir / "blowups")
     env = make_vec_env(task_id, env_cfg, clip_actions=agent_cfg.clip_actions)
-    from st_rl.runner import OnPolicyRunner
+    from st_rl.runner import OnPolicyRunner, TrainingStopped
 
+    signal.signal(signal.SIGTERM, _interrupt)  # a scheduler's stop saves a checkpoint, as Ctrl-C does
     try:
         runner = OnPolicyRunner(env, agent_cfg.to_rsl_rl(), log_dir=str(run_dir), device=device,
                                 checkpoint_infos=checkpoint_infos(env, task_id),
@@ -94,6 +102,8 @@ def main(argv=None) -> int:
                      and agent_cfg.init_at_random_ep_len)
     except KeyboardInterrupt:
         return 130
+    except TrainingStopped:
+        return 1  # the runner printed the cause and the checkpoint to resume from
     finally:
         env.close()
     print(f"[st_rl] done: {run_dir}")
@@ -110,6 +120,10 @@ def _write_params(run_dir: Path, env_cfg, agent_cfg, task_id: str, resume_path) 
     (params / "agent.yaml").write_text(yaml.safe_dump(agent_cfg.to_dict(), sort_keys=False))
     (params / "command.txt").write_text(" ".join([sys.executable, *sys.argv]) + f"\ntask: {task_id}\n"
                                         + (f"resumed from: {resume_path}\n" if resume_path else ""))
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 if __name__ == "__main__":

@@ -61,6 +61,7 @@ class RunnerCfg:
     obs_groups: dict[str, list[str]] = field(default_factory=lambda: {"actor": ["policy"], "critic": ["critic"]})
     clip_actions: float | None = None
     init_at_random_ep_len: bool = True
+    max_nonfinite_updates: int = 10  # updates in a row whose every minibatch had a non-finite gradient: stop
     logger: str = "tensorboard"
     policy: PolicyCfg = field(default_factory=PolicyCfg)
     algorithm: PpoCfg = field(default_factory=PpoCfg)
@@ -101,6 +102,7 @@ class RunnerCfg:
             "run_name": self.run_name,
             "obs_groups": {k: list(v) for k, v in self.obs_groups.items()},
             "clip_actions": self.clip_actions,
+            "max_nonfinite_updates": self.max_nonfinite_updates,
             "logger": self.logger,
             "actor": model(p.actor_hidden_dims, p.actor_obs_normalization, stochastic=True),
             "critic": model(p.critic_hidden_dims, p.critic_obs_normalization, stochastic=False),

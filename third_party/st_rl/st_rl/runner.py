@@ -1,5 +1,7 @@
-"""rsl-rl's on-policy runner with what a long run needs: one progress line per iteration, a checkpoint on
-Ctrl-C, resume that continues at the next iteration, and checkpoints that say what they were trained on.
+"""rsl-rl's on-policy runner with what a long run needs: one progress line per iteration, resume that continues
+at the next iteration, checkpoints that say what they were trained on, and nothing lost when it stops early:
+Ctrl-C (or SIGTERM, see train.py) and any exception save a checkpoint of the last good state first, and a
+minibatch whose gradient is not finite is skipped instead of poisoning the weights.
 
 The algorithm is whatever ``cfg["algorithm"]["class_name"]`` names (PPO by default); an AMP algorithm is a
 PPO subclass that plugs in by name, its extra losses logged through the same ``loss_dict``.
@@ -13,18 +15,36 @@ import io
 import os
 import statistics
 import time
+import traceback
 
 import torch
 from rsl_rl.runners import OnPolicyRunner as _RslRlOnPolicyRunner
 from rsl_rl.utils.logger import Logger
 
 
+BLOWUPS_KEY = "Physics/blowups"  # extras["log"]: envs the env's physics guard reset in a step (legged_robots)
+
+
+class NonFiniteUpdatesError(RuntimeError):
+    """Several updates in a row had nothing but non-finite gradients: training cannot go on."""
+
+
+class TrainingStopped(RuntimeError):
+    """Training ended by an exception; a checkpoint to resume from was saved when the weights allowed it."""
+
+
 class ProgressLogger(Logger):
-    """rsl-rl's logger (tensorboard scalars unchanged) with a one-line console summary per iteration."""
+    """rsl-rl's logger (tensorboard scalars unchanged) with a one-line console summary per iteration. Where the
+    env counts physics blow-ups, the line shows how many envs it reset for one in this iteration (the sum, also
+    logged as ``Physics/blowups``; Isaac Lab's ``Episode_Termination/physics_blowup`` is the share of envs whose
+    last episode ended so); where updates were skipped, how many minibatch steps."""
 
     iterations_logged = 0
 
     def log(self, it: int, start_it: int, total_it: int, collect_time: float, learn_time: float, **kwargs) -> None:
+        blowups = None  # a per-step count: summed here, where rsl-rl would average it
+        if self.writer is not None and any(BLOWUPS_KEY in e for e in self.ep_extras):
+            blowups = int(sum(float(e.pop(BLOWUPS_KEY)) for e in self.ep_extras if BLOWUPS_KEY in e))
         with contextlib.redirect_stdout(io.StringIO()):  # rsl-rl prints a 30-line block; we print one line
             super().log(it=it, start_it=start_it, total_it=total_it, collect_time=collect_time,
                         learn_time=learn_time, **kwargs)
@@ -36,10 +56,16 @@ class ProgressLogger(Logger):
         eta = self.tot_time / self.iterations_logged * (total_it - it - 1)
         reward = f"{statistics.mean(self.rewbuffer):8.2f}" if self.rewbuffer else "     n/a"
         length = f"{statistics.mean(self.lenbuffer):7.1f}" if self.lenbuffer else "    n/a"
+        extra = ""
+        if blowups is not None:
+            self.writer.add_scalar(BLOWUPS_KEY, blowups, it)
+            extra += f"  blow-ups {blowups}" if blowups else ""
+        skipped = int(kwargs.get("loss_dict", {}).get("skipped_steps", 0))
+        extra += f"  skipped {skipped} non-finite steps" if skipped else ""
         print(f"[st_rl] it {it + 1:>{len(str(total_it))}}/{total_it}  {steps / iteration_time:8.0f} steps/s  "
               f"reward {reward}  ep_len {length}  {iteration_time:5.2f} s/it "
-              f"(sim+act {collect_time:.2f}, update {learn_time:.2f})  ETA {datetime.timedelta(seconds=int(eta))}",
-              flush=True)
+              f"(sim+act {collect_time:.2f}, update {learn_time:.2f})  ETA {datetime.timedelta(seconds=int(eta))}"
+              f"{extra}", flush=True)
 
 
 def _with_torch_threads(fn, threads: int):
@@ -54,6 +80,39 @@ def _with_torch_threads(fn, threads: int):
     return wrapped
 
 
+class _FiniteSteps:
+    """The algorithm's optimizer steps only on finite gradients: a non-finite one (from a NaN or inf loss) is
+    dropped and counted, and the update reports ``skipped_steps``. ``limit`` updates in a row with every step
+    dropped raise ``NonFiniteUpdatesError`` (the weights are still those of the last good step)."""
+
+    def __init__(self, alg, limit: int):
+        self.alg, self.limit = alg, limit
+        self.params = [p for group in alg.optimizer.param_groups for p in group["params"]]
+        self.steps = self.skipped = self.bad_in_a_row = 0
+        self._step, self._update = alg.optimizer.step, alg.update
+        alg.optimizer.step, alg.update = self.step, self.update
+
+    def step(self, *args, **kwargs):
+        self.steps += 1
+        grads = [p.grad for p in self.params if p.grad is not None]
+        if grads and not bool(torch.stack([torch.isfinite(g).all() for g in grads]).all()):
+            self.skipped += 1
+            self.alg.optimizer.zero_grad()
+            return None
+        return self._step(*args, **kwargs)
+
+    def update(self, *args, **kwargs) -> dict:
+        self.steps = self.skipped = 0
+        losses = self._update(*args, **kwargs)
+        self.bad_in_a_row = self.bad_in_a_row + 1 if self.steps and self.skipped == self.steps else 0
+        if self.bad_in_a_row >= self.limit:
+            raise NonFiniteUpdatesError(
+                f"the last {self.bad_in_a_row} updates had only non-finite gradients (all {self.steps} minibatch "
+                "steps each were skipped): the rewards or observations the env returns are likely not finite or "
+                "absurdly large; the weights are those of the last finite step")
+        return {**losses, "skipped_steps": float(self.skipped)}
+
+
 class OnPolicyRunner(_RslRlOnPolicyRunner):
     """``rsl_rl.runners.OnPolicyRunner`` plus progress, Ctrl-C checkpoints, exact resume and checkpoint infos.
 
@@ -65,6 +124,7 @@ class OnPolicyRunner(_RslRlOnPolicyRunner):
     def __init__(self, env, train_cfg: dict, log_dir: str | None = None, device: str = "cpu",
                  checkpoint_infos: dict | None = None, update_threads: int | None = None) -> None:
         super().__init__(env, train_cfg, log_dir=log_dir, device=device)
+        self.finite_steps = _FiniteSteps(self.alg, int(self.cfg.get("max_nonfinite_updates", 10)))
         if update_threads:
             self.alg.update = _with_torch_threads(self.alg.update, update_threads)
         self.logger = ProgressLogger(log_dir=log_dir, cfg=self.cfg, env_cfg=self.env.cfg, num_envs=self.env.num_envs,
@@ -76,14 +136,33 @@ class OnPolicyRunner(_RslRlOnPolicyRunner):
         try:
             super().learn(num_learning_iterations, init_at_random_ep_len=init_at_random_ep_len)
         except KeyboardInterrupt:
-            if self.logger.log_dir is not None and self.logger.iterations_logged > 0:
-                path = os.path.join(self.logger.log_dir, f"model_{self.current_learning_iteration}.pt")
-                self.save(path)
-                print(f"\n[st_rl] interrupted: saved iteration {self.current_learning_iteration + 1} to {path}")
-            else:
-                print("\n[st_rl] interrupted before the first iteration finished: nothing to save")
+            path = self._save_last_good()
+            print(f"\n[st_rl] interrupted: saved iteration {self.current_learning_iteration + 1} to {path}" if path
+                  else "\n[st_rl] interrupted before the first iteration finished: nothing to save")
             self.logger.stop_logging_writer()
             raise
+        except Exception as err:
+            path = self._save_last_good()
+            if self.logger.log_dir is not None:
+                with open(os.path.join(self.logger.log_dir, "crash.log"), "w") as f:
+                    traceback.print_exc(file=f)
+            where = f" ({os.path.join(self.logger.log_dir, 'crash.log')} has the traceback)" if self.logger.log_dir else ""
+            saved = (f"saved iteration {self.current_learning_iteration + 1} to {path}; continue with --resume" if path
+                     else "nothing saved (no finite weights from a finished iteration)")
+            print(f"\n[st_rl] stopped by {type(err).__name__}: {err} | {saved}{where}", flush=True)
+            self.logger.stop_logging_writer()
+            raise TrainingStopped(f"{type(err).__name__}: {err}") from err
+
+    def _save_last_good(self) -> str | None:
+        """A checkpoint of the last finished iteration, if there is one and its weights are finite."""
+        if self.logger.log_dir is None or self.logger.iterations_logged == 0:
+            return None
+        weights = self.alg.save()["actor_state_dict"]
+        if not all(torch.isfinite(v).all() for v in weights.values() if torch.is_tensor(v) and v.is_floating_point()):
+            return None
+        path = os.path.join(self.logger.log_dir, f"model_{self.current_learning_iteration}.pt")
+        self.save(path)
+        return path
 
     def save(self, path: str, infos: dict | None = None) -> None:
         super().save(path, infos={**self.checkpoint_infos, **(infos or {}), "saved_at": time.time()})

@@ -13,15 +13,16 @@ from toy_env import PointTargetEnv  # noqa: E402
 from st_rl.checkpoints import CheckpointError, find_checkpoint, find_run, read_checkpoint  # noqa: E402
 from st_rl.config import PolicyCfg, RunnerCfg  # noqa: E402
 from st_rl.export import export_policy, parity, read_onnx_metadata  # noqa: E402
-from st_rl.runner import OnPolicyRunner  # noqa: E402
+from st_rl.runner import NonFiniteUpdatesError, OnPolicyRunner, TrainingStopped  # noqa: E402
 
 
-def make_runner(log_dir=None, recurrent=False, env=None, infos=None, update_threads=None):
+def make_runner(log_dir=None, recurrent=False, env=None, infos=None, update_threads=None, max_nonfinite_updates=10):
     torch.manual_seed(0)
     policy = PolicyCfg(actor_hidden_dims=[32, 32], critic_hidden_dims=[32, 32], init_noise_std=0.8,
                        rnn_type="lstm" if recurrent else None, rnn_hidden_dim=16)
     cfg = RunnerCfg(experiment_name="toy", num_steps_per_env=16, save_interval=1, policy=policy,
-                    policy_name="ActorCriticRecurrent" if recurrent else "ActorCritic")
+                    policy_name="ActorCriticRecurrent" if recurrent else "ActorCritic",
+                    max_nonfinite_updates=max_nonfinite_updates)
     env = env or PointTargetEnv()
     infos = infos or {"task": "toy", "num_actions": env.num_actions,
                       "obs_dims": {k: int(v.shape[-1]) for k, v in env.get_observations().items()}}
@@ -97,6 +98,74 @@ def test_ctrl_c_saves_a_checkpoint(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         runner.learn(10)
     assert read_checkpoint(tmp_path / "run" / "model_1.pt")["iter"] == 1
+
+
+def test_a_crash_saves_the_last_good_iteration_and_resume_continues(tmp_path, capsys):
+    runner = make_runner(tmp_path / "run", max_nonfinite_updates=10)
+    runner.save_interval = 100
+    runner.cfg["save_interval"] = 100  # no periodic checkpoint after model_0: only the crash saves
+    calls = {"n": 0}
+    step = runner.env.step
+
+    def failing_step(actions):
+        calls["n"] += 1
+        if calls["n"] == 16 * 3 + 5:  # during the fourth iteration's rollout
+            raise RuntimeError("simulator exploded")
+        return step(actions)
+
+    runner.env.step = failing_step
+    with pytest.raises(TrainingStopped, match="RuntimeError: simulator exploded"):
+        runner.learn(10)
+    out = capsys.readouterr().out
+    assert "[st_rl] stopped by RuntimeError: simulator exploded | saved iteration 3 to" in out
+    assert "continue with --resume" in out and "crash.log" in out
+    assert "simulator exploded" in (tmp_path / "run" / "crash.log").read_text()
+    saved = find_checkpoint(tmp_path / "run")
+    assert saved.name == "model_2.pt" and read_checkpoint(saved)["iter"] == 2
+    resumed = make_runner(tmp_path / "resumed")
+    resumed.load(str(saved))
+    assert resumed.current_learning_iteration == 3
+    resumed.learn(1)
+    assert (tmp_path / "resumed" / "model_3.pt").is_file()
+
+
+def _poison_returns(runner, iterations):
+    """The next ``iterations`` updates see NaN returns (as if the env had sent a NaN reward through)."""
+    compute = runner.alg.compute_returns
+    left = {"n": iterations}
+
+    def poisoned(obs):
+        compute(obs)
+        if left["n"] > 0:
+            left["n"] -= 1
+            runner.alg.storage.returns[:] = float("nan")
+
+    runner.alg.compute_returns = poisoned
+
+
+def test_a_non_finite_loss_skips_the_step_and_the_weights_stay_finite(tmp_path, capsys):
+    runner = make_runner(tmp_path / "run")
+    runner.learn(1)
+    before = {k: v.clone() for k, v in runner.alg.actor.state_dict().items()}
+    _poison_returns(runner, 1)
+    runner.learn(1)
+    after = runner.alg.actor.state_dict()
+    assert all(torch.isfinite(v).all() for v in after.values() if v.is_floating_point())
+    assert all(torch.equal(before[k], after[k]) for k in before if "normalizer" not in k)  # no step was taken
+    line = [x for x in capsys.readouterr().out.splitlines() if x.startswith("[st_rl] it")][-1]
+    assert line.endswith("skipped 20 non-finite steps")  # 5 epochs x 4 minibatches
+    runner.learn(1)  # and the next, finite, update trains again
+    assert not torch.equal(before["mlp.0.weight"], runner.alg.actor.state_dict()["mlp.0.weight"])
+
+
+def test_updates_that_stay_non_finite_stop_the_run_with_a_clear_message(tmp_path, capsys):
+    runner = make_runner(tmp_path / "run", max_nonfinite_updates=2)
+    runner.learn(1)
+    _poison_returns(runner, 100)
+    with pytest.raises(TrainingStopped, match="NonFiniteUpdatesError: the last 2 updates had only non-finite") as stop:
+        runner.learn(5)
+    assert isinstance(stop.value.__cause__, NonFiniteUpdatesError)
+    assert "saved iteration 1 to" in capsys.readouterr().out  # the weights are finite: a checkpoint to resume from
 
 
 def test_checkpoint_from_another_task_is_refused(tmp_path):

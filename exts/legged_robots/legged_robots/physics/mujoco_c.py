@@ -109,6 +109,8 @@ class SolverMuJoCoC(SolverMuJoCo):
         self._chunks = np.array_split(np.arange(self.nworld), self.num_threads)
         self._pool = ThreadPoolExecutor(self.num_threads, thread_name_prefix="mujoco_c") if self.num_threads > 1 else None
         self._warmstart = np.zeros((self.nworld, self.mj_model.nv))
+        self._bad_state_warnings = (mujoco.mjtWarning.mjWARN_BADQPOS, mujoco.mjtWarning.mjWARN_BADQVEL,
+                                    mujoco.mjtWarning.mjWARN_BADQACC)
         self.record_contacts = True
         # per-world contacts of the last step, turned into Newton contacts by update_contacts()
         k = self.nconmax_world
@@ -242,6 +244,7 @@ class SolverMuJoCoC(SolverMuJoCo):
         d_qpos, d_qvel, d_ctrl, d_qfrc, d_xfrc = worker.state
         warm, d_warm = self._warmstart, d.qacc_warmstart
         record = self.record_contacts
+        bad = [d.warning[i] for i in self._bad_state_warnings]
         for w in worlds:
             for dst, src in worker.params:
                 dst[...] = src[w]
@@ -254,6 +257,15 @@ class SolverMuJoCoC(SolverMuJoCo):
             d_xfrc[:] = xfrc[w]
             d_warm[:] = warm[w]
             mj_step(m, d, nsteps)  # releases the GIL
+            if bad[0].number or bad[1].number or bad[2].number:
+                # MuJoCo met a NaN/huge value and silently reset this world to its model pose; report the state
+                # as lost instead (NaN), so the physics guard ends the episode rather than the robot teleporting
+                for warning in bad:
+                    warning.number = 0
+                qvel[w] = np.nan
+                warm[w] = 0.0
+                self._con_count[w] = 0
+                continue
             qpos[w] = d_qpos
             qvel[w] = d_qvel
             warm[w] = d_warm

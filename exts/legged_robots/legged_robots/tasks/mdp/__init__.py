@@ -1,7 +1,7 @@
 """MDP terms for our tasks: Isaac Lab's own (``isaaclab.envs.mdp`` and the velocity-task terms) plus ours.
 
 Configs import this one module (``from legged_robots.tasks import mdp``). Our own terms live beside it,
-one file per manager: ``rewards.py``, ``observations.py``, ``curriculums.py``. A name defined in ours
+one file per manager: ``rewards.py``, ``observations.py``, ``curriculums.py``, ``terminations.py``. A name defined in ours
 wins; anything else is looked up in Isaac Lab's mdp modules.
 """
 
@@ -12,6 +12,7 @@ import importlib
 from .curriculums import command_velocity_levels, ramp_reward_weight  # noqa: F401
 from .observations import body_mass_rel, contact_forces_norm, friction_coeff, joint_gains_rel  # noqa: F401
 from .rewards import action_smoothness_2, energy_cost, feet_parallel_v1, feet_stumble  # noqa: F401
+from .terminations import physics_blowup  # noqa: F401
 
 _FALLBACKS = ("isaaclab_tasks.core.velocity.mdp", "isaaclab.envs.mdp")
 

@@ -311,11 +311,14 @@ class RewardsCfg:
 
 @configclass
 class TerminationsCfg:
-    """The tracking-error terminations belong to the AMP/mimic tasks."""
+    """Design 3.7's, plus the physics guard (ours: a simulator that lost an env ends its episode, counted
+    apart). The tracking-error terminations belong to the AMP/mimic tasks."""
 
     time_out = DoneTerm(func=mdp.time_out, time_out=True)
     base_height = DoneTerm(func=mdp.root_height_below_minimum, params={"minimum_height": BASE_HEIGHT_MIN})
     bad_orientation = DoneTerm(func=mdp.bad_orientation, params={"limit_angle": BAD_ORIENTATION})
+    physics_blowup = DoneTerm(func=mdp.physics_blowup, params={"joint_vel_factor": 10.0, "max_base_lin_vel": 20.0,
+                                                              "max_base_ang_vel": 50.0})
 
 
 def _schedule(term: str) -> CurrTerm:
