@@ -16,10 +16,10 @@ usage: ./run.sh COMMAND [ARGS...]
 
 commands:
   list [KEYWORD]        our registered tasks and their config entry points
-  train TASK|ROBOT [ARGS...]
-                        train with st_rl (scripts/st_rl/train.py --help)
-  play TASK|ROBOT [ARGS...]
-                        replay a checkpoint, export ONNX/TorchScript (scripts/st_rl/play.py --help)
+  train TASK|ROBOT [--framework st_rl|skrl] [ARGS...]
+                        train with st_rl (default) or skrl (scripts/<framework>/train.py --help)
+  play TASK|ROBOT [--framework st_rl|skrl] [ARGS...]
+                        replay a checkpoint, export ONNX/TorchScript (scripts/<framework>/play.py --help)
   sim2mujoco TASK|ROBOT [ARGS...]
                         run the exported policy in plain MuJoCo: verdict, report (scripts/st_rl/sim2mujoco.py --help)
   sim2sim TASK|ROBOT [ARGS...]
@@ -45,7 +45,20 @@ cmd="${1:-}"
 case "$cmd" in
     list)
         exec "$PY" "$ROOT/scripts/list_envs.py" "$@" ;;
-    train|play|sim2mujoco|sim2sim)
+    train|play)
+        # --framework st_rl|skrl picks the script; the script checks the value
+        framework=st_rl prev=""
+        for arg in "$@"; do
+            case "$arg" in --framework=*) framework="${arg#--framework=}" ;; esac
+            [ "$prev" = "--framework" ] && framework="$arg"
+            prev="$arg"
+        done
+        case "$framework" in
+            st_rl|skrl) ;;
+            *) echo "run.sh $cmd: --framework must be st_rl or skrl, got '$framework'" >&2; exit 2 ;;
+        esac
+        exec "$PY" "$ROOT/scripts/$framework/$cmd.py" "$@" ;;
+    sim2mujoco|sim2sim)
         exec "$PY" "$ROOT/scripts/st_rl/$cmd.py" "$@" ;;
     test)
         layer=()

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 pytestmark = pytest.mark.sim
 
@@ -18,6 +19,11 @@ def run(script: str, *args: str, cwd: Path) -> subprocess.CompletedProcess:
     out = subprocess.run([sys.executable, str(ROOT / "scripts" / "st_rl" / script), *args], cwd=cwd,
                          capture_output=True, text=True, timeout=600)
     return out
+
+
+def run_sh(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """The front door, as a user types it (./run.sh picks the framework's script)."""
+    return subprocess.run([str(ROOT / "run.sh"), *args], cwd=cwd, capture_output=True, text=True, timeout=900)
 
 
 def lines(out: subprocess.CompletedProcess, prefix: str) -> list[str]:
@@ -62,6 +68,35 @@ def test_train_resume_play_export(tmp_path):
     assert other.returncode == 2 and "drives 27 joints" in other.stderr and "Traceback" not in other.stderr
 
 
+def test_skrl_trains_resumes_plays_and_exports_what_sim2mujoco_runs(tmp_path):
+    """The same command line with --framework skrl (run.sh picks scripts/skrl/), the design's PPO numbers in
+    skrl's names, the same checkpoints, resume, export files and ONNX metadata."""
+    first = run_sh("train", "lus2", "--framework", "skrl", "--max_iterations", "2", "--seed", "1", *SMALL, cwd=tmp_path)
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    assert [line.split()[2] for line in lines(first, "[skrl] it")] == ["1/2", "2/2"]
+    exp = tmp_path / "logs" / "skrl" / "lus2_flat"
+    (run_a,) = list(exp.iterdir())
+    assert (run_a / "model_1.pt").is_file() and list(run_a.glob("events.out.tfevents.*"))
+    skrl_cfg = yaml.safe_load((run_a / "params" / "skrl.yaml").read_text())
+    assert skrl_cfg["agent"]["rollouts"] == 8 and skrl_cfg["agent"]["discount_factor"] == 0.99
+    assert skrl_cfg["models"]["policy"]["network"][0]["layers"] == [64, 64]
+
+    resumed = run_sh("train", "lus2", "--framework=skrl", "--resume", "--max_iterations", "1", *SMALL, cwd=tmp_path)
+    assert resumed.returncode == 0, resumed.stdout[-3000:] + resumed.stderr[-3000:]
+    assert lines(resumed, "[skrl] it")[0].split()[2] == "3/3"
+
+    play = run_sh("play", "lus2", "--framework", "skrl", "--steps", "40", "--num_envs", "2", "--headless",
+                  "agent.policy.actor_hidden_dims=[64,64]", "agent.policy.critic_hidden_dims=[64,64]", cwd=tmp_path)
+    assert play.returncode == 0, play.stdout[-3000:] + play.stderr[-3000:]
+    assert "(ok, tolerance 1e-05)" in play.stdout
+    exported = max(exp.iterdir()) / "exported"
+    assert json.loads((exported / "policy.json").read_text())["framework"] == "skrl"
+    report = tmp_path / "s2m"
+    s2m = run_sh("sim2mujoco", "--policy", str(exported / "policy.onnx"), "--out", str(report), cwd=tmp_path)
+    assert s2m.returncode in (0, 1), s2m.stdout[-2000:] + s2m.stderr[-2000:]  # a verdict, not bad input
+    assert (report / "report.md").is_file() and (report / "metrics.json").is_file()
+
+
 def test_a_blowing_up_action_scale_trains_to_the_end_with_blowups_counted(tmp_path):
     """The user report of the physics-guard issue: action scale 3 made the simulator produce NaN (MuJoCo-Warp)
     or absurd states (MuJoCo C) and rsl-rl stopped on a NaN observation. Now the lost envs are reset and
@@ -86,5 +121,10 @@ def test_bad_input_is_a_message_not_a_traceback(tmp_path):
     assert bad_key.returncode == 2 and "closest: env.rewards.feet_slide" in bad_key.stderr
     no_run = run("play.py", "lus2", cwd=tmp_path)
     assert no_run.returncode == 2 and "no runs in" in no_run.stderr
-    for out in (unknown_task, bad_key, no_run):
+    framework = run_sh("train", "lus2", "--framework", "tf", cwd=tmp_path)
+    assert framework.returncode == 2 and framework.stderr.strip() == (
+        "run.sh train: --framework must be st_rl or skrl, got 'tf'")
+    other = run("train.py", "lus2", "--framework", "skrl", cwd=tmp_path)
+    assert other.returncode == 2 and "this is the st_rl script" in other.stderr
+    for out in (unknown_task, bad_key, no_run, other):
         assert "Traceback" not in out.stderr

@@ -240,3 +240,35 @@ def test_env_overrides_are_checked_and_applied():
     assert cfg.rewards.feet_slide.weight == -0.5 and cfg.scene.num_envs == 8
     with pytest.raises(OverrideError, match="closest: env.rewards.feet_slide"):
         load_env_cfg("lus2", overrides=["env.rewards.feet_slid.weight=-0.5"])
+
+
+@pytest.mark.parametrize("task", sorted(t for t in TASKS if not t.endswith("-Play")))
+def test_isaaclab_agent_entry_points_carry_the_st_rl_numbers(task):
+    """``isaaclab train --rl_library rsl_rl|skrl`` reads configs made from our st_rl one: the same numbers."""
+    import dataclasses
+
+    import gymnasium as gym
+    from isaaclab_tasks.utils.parse_cfg import load_cfg_from_registry
+
+    from legged_robots.tasks.utils.launch import load_agent_cfg
+
+    st = load_agent_cfg(task, "st_rl")
+    assert gym.spec(task).kwargs["default_agent"] == "rsl_rl"
+    rsl = load_cfg_from_registry(task, "rsl_rl_cfg_entry_point")
+    assert (rsl.experiment_name, rsl.num_steps_per_env, rsl.save_interval) == (st.experiment_name,
+                                                                               st.num_steps_per_env, st.save_interval)
+    assert rsl.actor.hidden_dims == st.policy.actor_hidden_dims and rsl.critic.hidden_dims == st.policy.critic_hidden_dims
+    assert rsl.actor.distribution_cfg.init_std == st.policy.init_noise_std and rsl.critic.distribution_cfg is None
+    for name, value in dataclasses.asdict(st.algorithm).items():
+        assert getattr(rsl.algorithm, name) == value, name
+    sk = load_cfg_from_registry(task, "skrl_cfg_entry_point")
+    a = sk["agent"]
+    assert (a["rollouts"], a["learning_epochs"], a["mini_batches"]) == (st.num_steps_per_env,
+                                                                        st.algorithm.num_learning_epochs,
+                                                                        st.algorithm.num_mini_batches)
+    assert (a["discount_factor"], a["gae_lambda"], a["learning_rate"], a["ratio_clip"], a["entropy_loss_scale"],
+            a["grad_norm_clip"]) == (st.algorithm.gamma, st.algorithm.lam, st.algorithm.learning_rate,
+                                     st.algorithm.clip_param, st.algorithm.entropy_coef, st.algorithm.max_grad_norm)
+    assert a["learning_rate_scheduler_kwargs"] == {"kl_threshold": st.algorithm.desired_kl}
+    assert sk["models"]["policy"]["network"][0]["input"] == "OBSERVATIONS"  # actor: the policy group
+    assert sk["models"]["value"]["network"][0]["input"] == "STATES"  # critic: the privileged group

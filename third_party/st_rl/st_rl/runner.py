@@ -54,18 +54,25 @@ class ProgressLogger(Logger):
         steps = self.cfg["num_steps_per_env"] * self.num_envs
         iteration_time = collect_time + learn_time
         eta = self.tot_time / self.iterations_logged * (total_it - it - 1)
-        reward = f"{statistics.mean(self.rewbuffer):8.2f}" if self.rewbuffer else "     n/a"
-        length = f"{statistics.mean(self.lenbuffer):7.1f}" if self.lenbuffer else "    n/a"
-        extra = ""
         if blowups is not None:
             self.writer.add_scalar(BLOWUPS_KEY, blowups, it)
-            extra += f"  blow-ups {blowups}" if blowups else ""
-        skipped = int(kwargs.get("loss_dict", {}).get("skipped_steps", 0))
-        extra += f"  skipped {skipped} non-finite steps" if skipped else ""
-        print(f"[st_rl] it {it + 1:>{len(str(total_it))}}/{total_it}  {steps / iteration_time:8.0f} steps/s  "
-              f"reward {reward}  ep_len {length}  {iteration_time:5.2f} s/it "
-              f"(sim+act {collect_time:.2f}, update {learn_time:.2f})  ETA {datetime.timedelta(seconds=int(eta))}"
-              f"{extra}", flush=True)
+        print(progress_line("st_rl", it, total_it, steps, collect_time, learn_time, eta, self.rewbuffer,
+                            self.lenbuffer, blowups=blowups,
+                            skipped=int(kwargs.get("loss_dict", {}).get("skipped_steps", 0))), flush=True)
+
+
+def progress_line(prefix: str, it: int, total_it: int, steps: int, collect_time: float, learn_time: float,
+                  eta_s: float, rewards, lengths, blowups: int | None = None, skipped: int = 0) -> str:
+    """One iteration in one line (0-based ``it``); ``rewards``/``lengths``: returns and lengths [steps] of the
+    latest finished episodes."""
+    iteration_time = collect_time + learn_time
+    reward = f"{statistics.mean(rewards):8.2f}" if rewards else "     n/a"
+    length = f"{statistics.mean(lengths):7.1f}" if lengths else "    n/a"
+    extra = f"  blow-ups {blowups}" if blowups else ""
+    extra += f"  skipped {skipped} non-finite steps" if skipped else ""
+    return (f"[{prefix}] it {it + 1:>{len(str(total_it))}}/{total_it}  {steps / iteration_time:8.0f} steps/s  "
+            f"reward {reward}  ep_len {length}  {iteration_time:5.2f} s/it (sim+act {collect_time:.2f}, "
+            f"update {learn_time:.2f})  ETA {datetime.timedelta(seconds=int(eta_s))}{extra}")
 
 
 def _with_torch_threads(fn, threads: int):

@@ -5,7 +5,12 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-LOG_ROOT = Path("logs") / "st_rl"
+def log_root(framework: str = "st_rl") -> Path:
+    """``logs/<framework>``: runs live in ``logs/<framework>/<experiment>/<timestamp>[_<run_name>]/``."""
+    return Path("logs") / framework
+
+
+LOG_ROOT = log_root("st_rl")
 CPU_NUM_ENVS = 64  # a CPU-sized default; GPU runs use the task's own (4096)
 
 

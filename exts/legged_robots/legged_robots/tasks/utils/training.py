@@ -1,0 +1,123 @@
+"""What the train scripts of both frameworks (``scripts/st_rl/train.py``, ``scripts/skrl/train.py``) share: one
+command line, the configs with their overrides, the device, the run folder and its params, resume lookup.
+
+The agent config is our st_rl one (the design's names) for both; skrl gets it mapped to its own names
+(``agent_cfgs.skrl_ppo_cfg``), so ``agent.algorithm.learning_rate=5e-4`` means the same under either.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+FRAMEWORKS = ("st_rl", "skrl")
+
+
+def train_arg_parser(doc: str, framework: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("task", help="task id (./run.sh list) or robot name (lus2, lus2_21dof)")
+    parser.add_argument("--framework", choices=FRAMEWORKS, default=framework,
+                        help=f"RL framework (default here: {framework}; ./run.sh train picks the script by it)")
+    parser.add_argument("--num_envs", type=int, help="default: the task's on GPU, 64 on CPU")
+    parser.add_argument("--max_iterations", type=int,
+                        help="iterations to run, also when resuming (default: the agent config's)")
+    parser.add_argument("--seed", type=int, help="default: the agent config's")
+    parser.add_argument("--device", help="cpu, cuda, cuda:N (default: cuda:0 if available, else cpu)")
+    parser.add_argument("--agent", default="st_rl", help="agent config: st_rl (MLP, default) or st_rl_lstm"
+                        + (" (st_rl only)" if framework == "skrl" else ""))
+    parser.add_argument("--run_name", default="", help="suffix of the run directory name")
+    parser.add_argument("--resume", action="store_true", help="continue a run (the latest unless --load_run)")
+    parser.add_argument("--load_run", help=f"run directory name or regex under logs/{framework}/<experiment>/")
+    parser.add_argument("--checkpoint", help="model_<N>.pt or N (default: the latest of the run)")
+    parser.add_argument("--headless", action="store_true",
+                        help="accepted for Isaac Lab compatibility; training never opens a window here")
+    parser.add_argument("overrides", nargs="*", metavar="KEY=VALUE",
+                        help="config overrides: env.<field>=v, agent.<field>=v, physics=<preset>")
+    return parser
+
+
+@dataclass
+class TrainingRun:
+    task_id: str
+    env_cfg: object
+    agent_cfg: object  # st_rl RunnerCfg
+    device: str
+    run_dir: Path
+    resume_path: Path | None
+
+
+def prepare_training(args, framework: str) -> TrainingRun:
+    """Configs with overrides and command-line values applied, the physics for the device, the run folder with
+    its params, the checkpoint to resume from (if asked): everything before the env is built."""
+    import torch
+
+    from legged_robots.physics import resolve_physics
+    from st_rl.checkpoints import find_checkpoint, find_run
+
+    from .launch import CPU_NUM_ENVS, load_cfgs, log_root, resolve_device
+
+    device = resolve_device(args.device)
+    task_id, env_cfg, agent_cfg = load_cfgs(args.task, args.overrides, agent=args.agent)
+    env_cfg.sim.device = agent_cfg.device = device
+    resolve_physics(env_cfg)  # the device picks the default physics (MuJoCo C on a CPU); params/env.yaml shows it
+    if args.num_envs is not None:
+        env_cfg.scene.num_envs = args.num_envs
+    elif device == "cpu":
+        env_cfg.scene.num_envs = CPU_NUM_ENVS
+    if args.max_iterations is not None:
+        agent_cfg.max_iterations = args.max_iterations
+    if args.seed is not None:
+        agent_cfg.seed = args.seed
+    if args.run_name:
+        agent_cfg.run_name = args.run_name
+    env_cfg.seed = agent_cfg.seed
+    if device == "cpu":
+        torch.set_num_threads(1)  # two torch threads beside a busy simulator were 10x slower here (the update
+        # alone, while the simulator idles, may use all CPUs: see the runners' update threads)
+    experiment_dir = log_root(framework) / agent_cfg.experiment_name
+    resume_path = None
+    if args.resume or args.load_run or args.checkpoint:
+        resume_path = find_checkpoint(find_run(experiment_dir, args.load_run), args.checkpoint)
+    stamp = time.strftime("%Y-%m-%d_%H-%M-%S")
+    run_dir = experiment_dir / (f"{stamp}_{agent_cfg.run_name}" if agent_cfg.run_name else stamp)
+    _write_params(run_dir, env_cfg, agent_cfg, task_id, resume_path)
+    guard = getattr(env_cfg.terminations, "physics_blowup", None)
+    if guard is not None:  # the first few envs the physics guard resets are written here, to look at
+        guard.params["dump_dir"] = str(run_dir / "blowups")
+    print(f"[{framework}] task {task_id} | {env_cfg.scene.num_envs} envs on {device} | {agent_cfg.max_iterations} "
+          f"iterations | logs {run_dir}", flush=True)
+    return TrainingRun(task_id, env_cfg, agent_cfg, device, run_dir, resume_path)
+
+
+def _write_params(run_dir: Path, env_cfg, agent_cfg, task_id: str, resume_path) -> None:
+    import yaml
+    from isaaclab.utils.io import dump_yaml
+
+    params = run_dir / "params"
+    params.mkdir(parents=True, exist_ok=True)
+    dump_yaml(str(params / "env.yaml"), env_cfg)
+    (params / "agent.yaml").write_text(yaml.safe_dump(agent_cfg.to_dict(), sort_keys=False))
+    (params / "command.txt").write_text(" ".join([sys.executable, *sys.argv]) + f"\ntask: {task_id}\n"
+                                        + (f"resumed from: {resume_path}\n" if resume_path else ""))
+
+
+def check_framework(args, framework: str, command: str) -> None:
+    """``--framework`` picks the script (``./run.sh train|play`` does it); a script runs only its own."""
+    if args.framework != framework:
+        from .errors import UsageError
+
+        raise UsageError(f"--framework {args.framework}: this is the {framework} script; run ./run.sh {command} ... "
+                         f"--framework {args.framework} (scripts/{args.framework}/{command}.py)")
+
+
+def stop_on_sigterm() -> None:
+    """SIGTERM (a scheduler's stop) ends training as Ctrl-C does: with a checkpoint first."""
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, interrupt)

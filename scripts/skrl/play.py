@@ -1,0 +1,92 @@
+"""Replay an skrl-trained policy on the task's play variant, print episode statistics and export it: the same
+command line and the same exported files (policy.onnx + policy.pt + policy.json, metadata embedded in the ONNX)
+as scripts/st_rl/play.py, so sim2mujoco and the ROS 2 bridge take an skrl policy unchanged.
+
+    ./run.sh play lus2 --framework skrl                       # latest skrl run, latest checkpoint
+    ./run.sh play lus2 --framework skrl --load_run RUN --checkpoint 500 --steps 1000 --video
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv=None) -> int:
+    from legged_robots.tasks.utils.playback import play_arg_parser, play_exported, prepare_play
+
+    args = play_arg_parser(__doc__, "skrl").parse_intermixed_args(argv)
+    from legged_robots.tasks.utils.training import check_framework
+
+    check_framework(args, "skrl", "play")
+    task_id, env_cfg, agent_cfg = prepare_play(args)
+    if args.policy:
+        return play_exported(args, task_id, env_cfg, agent_cfg)
+
+    import gymnasium as gym
+    import torch
+
+    from legged_robots.physics import resolve_physics
+    from legged_robots.tasks.utils.agent_cfgs import skrl_ppo_cfg
+    from legged_robots.tasks.utils.launch import log_root, resolve_device
+    from legged_robots.tasks.utils.playback import print_stats, report_export, rollout, video
+    from legged_robots.tasks.utils.policy_metadata import policy_metadata
+    from legged_robots.tasks.utils.skrl_runner import SkrlTraining, export_actor, skrl_env
+    from st_rl.checkpoints import find_checkpoint, find_run
+
+    checkpoint = find_checkpoint(find_run(log_root("skrl") / agent_cfg.experiment_name, args.load_run),
+                                 args.checkpoint)
+    env_cfg.sim.device = agent_cfg.device = args.device = resolve_device(args.device)
+    if args.num_envs is not None:
+        env_cfg.scene.num_envs = args.num_envs
+    resolve_physics(env_cfg)
+    print(f"[play] {task_id} | {env_cfg.scene.num_envs} envs | checkpoint {checkpoint}", flush=True)
+    env = skrl_env(gym.make(task_id, cfg=env_cfg))
+    try:
+        train_task = task_id.removesuffix("-Play")
+        u = env.unwrapped
+        infos = {"task": train_task, "num_actions": int(u.action_manager.total_action_dim),
+                 "obs_dims": {k: int(v.shape[-1]) for k, v in u.observation_manager.compute().items()}}
+        training = SkrlTraining(env, skrl_ppo_cfg(agent_cfg), run_dir=None, checkpoint_infos=infos)
+        training.load(checkpoint)
+        actor = training.actor()
+
+        def policy(obs):
+            with torch.no_grad():
+                return actor(obs["policy"])
+
+        stats, recorded, frames = rollout(_Obs(env), policy, args.steps, record_qpos=args.video)
+        print_stats(stats, args.steps, u.num_envs)
+        out_dir = checkpoint.parent / "exported"
+        metadata = {**policy_metadata(u, train_task), "checkpoint": str(checkpoint), "recurrent": False,
+                    "framework": "skrl"}
+        paths = export_actor(actor, infos["obs_dims"]["policy"], out_dir, metadata)
+        ok = report_export(paths, out_dir, recorded)
+        if args.video:
+            video(frames, u, out_dir / "play.mp4")
+    finally:
+        env.close()
+    return 0 if ok else 1
+
+
+class _Obs:
+    """The skrl-wrapped env seen as the rollout helper sees an rsl-rl one: observation groups by name,
+    ``(obs, rewards, dones, extras)`` steps."""
+
+    def __init__(self, env):
+        self.env, self.unwrapped, self.num_envs = env, env.unwrapped, env.num_envs
+
+    def get_observations(self):
+        self.env.reset()  # skrl's wrapper steps only after a reset
+        return self.unwrapped.obs_buf
+
+    def step(self, actions):
+        _, rewards, terminated, truncated, extras = self.env.step(actions)
+        dones = (terminated | truncated).flatten()
+        return (self.unwrapped.obs_buf, rewards.flatten(), dones,
+                {**extras, "time_outs": truncated.flatten()})
+
+
+if __name__ == "__main__":
+    from legged_robots.tasks.utils.errors import run_main
+
+    sys.exit(run_main(main))
