@@ -1,11 +1,14 @@
 """Train -> checkpoint -> resume -> play/export -> ONNX parity, through the scripts a user runs (CPU, 8 envs)."""
 
 import json
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+import torch
 import yaml
 
 pytestmark = pytest.mark.sim
@@ -24,6 +27,10 @@ def run(script: str, *args: str, cwd: Path) -> subprocess.CompletedProcess:
 def run_sh(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     """The front door, as a user types it (./run.sh picks the framework's script)."""
     return subprocess.run([str(ROOT / "run.sh"), *args], cwd=cwd, capture_output=True, text=True, timeout=900)
+
+
+def lines_of(text: str, prefix: str) -> str:
+    return next(line for line in text.splitlines() if line.startswith(prefix))
 
 
 def lines(out: subprocess.CompletedProcess, prefix: str) -> list[str]:
@@ -95,6 +102,48 @@ def test_skrl_trains_resumes_plays_and_exports_what_sim2mujoco_runs(tmp_path):
     s2m = run_sh("sim2mujoco", "--policy", str(exported / "policy.onnx"), "--out", str(report), cwd=tmp_path)
     assert s2m.returncode in (0, 1), s2m.stdout[-2000:] + s2m.stderr[-2000:]  # a verdict, not bad input
     assert (report / "report.md").is_file() and (report / "metrics.json").is_file()
+
+
+def test_a_run_started_from_another_runs_params_has_the_same_config(tmp_path):
+    first = run("train.py", "lus2", "--max_iterations", "1", "--seed", "3", *SMALL, "env.rewards.feet_slide.weight=-0.5",
+                "agent.algorithm.learning_rate=5e-4", "env.events.push_robot=null", cwd=tmp_path)
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    (run_a,) = list((tmp_path / "logs" / "st_rl" / "lus2_flat").iterdir())
+    time.sleep(1.1)  # a new run folder (its name is the second it started)
+    again = run("train.py", "lus2", "--config", str(run_a / "params"), "--max_iterations", "1", cwd=tmp_path)
+    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
+    run_b = max((tmp_path / "logs" / "st_rl" / "lus2_flat").iterdir())
+    assert run_b != run_a
+    for name in ("env.yaml", "agent.yaml"):
+        assert (run_b / "params" / name).read_text() == (run_a / "params" / name).read_text(), name
+    rewards = [lines_of(out.stdout, "[st_rl] it 1/1").split("reward")[1].split()[0] for out in (first, again)]
+    assert rewards[0] == rewards[1]  # same seed, same config: the same first iteration
+
+
+def test_distributed_training_on_two_cpu_processes(tmp_path):
+    """--distributed --nproc_per_node 2 (torchrun, gloo on the CPU): one run folder, written by rank 0, one progress
+    line per iteration; for skrl too, and its two ranks end with the same policy (gradients averaged; st_rl's
+    averaging is checked against one process on both batches in st_rl's tests)."""
+    out = run_sh("train", "lus2", "--distributed", "--nproc_per_node", "2", "--max_iterations", "2",
+                 "--num_envs", "4", *SMALL[2:], cwd=tmp_path)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    assert "4 envs per process x 2 on cpu" in out.stdout and len(lines(out, "[st_rl] it 2/2")) == 1
+    (run_dir,) = list((tmp_path / "logs" / "st_rl" / "lus2_flat").iterdir())
+    assert (run_dir / "model_1.pt").is_file()
+
+    weights = tmp_path / "weights"
+    weights.mkdir()
+    out = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
+                          str(ROOT / "tests" / "distributed_train_worker.py"), "lus2", "--framework", "skrl",
+                          "--distributed", "--max_iterations", "2", "--num_envs", "4", *SMALL[2:]],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=900,
+                         env={**os.environ, "WEIGHTS_DIR": str(weights)})
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    r0, r1 = (torch.load(weights / f"rank{r}.pt") for r in (0, 1))
+    assert all(torch.equal(r0[k], r1[k]) for k in r0)
+    assert len(lines(out, "[skrl] it 2/2")) == 1
+    (skrl_run,) = list((tmp_path / "logs" / "skrl" / "lus2_flat").iterdir())
+    assert (skrl_run / "model_1.pt").is_file()
 
 
 def test_a_blowing_up_action_scale_trains_to_the_end_with_blowups_counted(tmp_path):

@@ -25,25 +25,31 @@ def main(argv=None) -> int:
 
     from legged_robots.tasks.utils.agent_cfgs import skrl_ppo_cfg
     from legged_robots.tasks.utils.launch import checkpoint_infos
-    from legged_robots.tasks.utils.skrl_runner import SkrlTraining, skrl_env
-    from legged_robots.tasks.utils.training import check_framework, prepare_training, stop_on_sigterm
-    from legged_robots.utils import available_cpus
+    from legged_robots.tasks.utils.skrl_runner import SkrlTraining, configure_distributed, skrl_env
+    from legged_robots.tasks.utils.training import (check_framework, cpu_update_threads, launch_distributed,
+                                                    prepare_training, stop_on_sigterm)
     from st_rl.runner import TrainingStopped
 
     check_framework(args, "skrl", "train")
+    launched = launch_distributed(args, __file__, argv)
+    if launched is not None:
+        return launched
     run = prepare_training(args, "skrl")
+    configure_distributed(run.device)
     cfg = skrl_ppo_cfg(run.agent_cfg)
-    (run.run_dir / "params" / "skrl.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False))
+    if run.run_dir is not None:
+        (run.run_dir / "params" / "skrl.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False))
     env = skrl_env(gym.make(run.task_id, cfg=run.env_cfg))
     stop_on_sigterm()
     try:
         training = SkrlTraining(env, cfg, run.run_dir, checkpoint_infos=_infos(env, run.task_id),
                                 save_interval=run.agent_cfg.save_interval,
-                                update_threads=available_cpus() if run.device == "cpu" else None)
+                                update_threads=cpu_update_threads() if run.device == "cpu" else None)
         if run.resume_path is not None:
             training.load(run.resume_path)
-            print(f"[skrl] resumed from {run.resume_path} at iteration {training.iteration + 1} "
-                  f"(env step {env.unwrapped.common_step_counter}: step-based curricula continue)")
+            if run.rank == 0:
+                print(f"[skrl] resumed from {run.resume_path} at iteration {training.iteration + 1} "
+                      f"(env step {env.unwrapped.common_step_counter}: step-based curricula continue)")
         training.learn(run.agent_cfg.max_iterations)
     except KeyboardInterrupt:
         return 130
@@ -51,7 +57,8 @@ def main(argv=None) -> int:
         return 1
     finally:
         env.close()
-    print(f"[skrl] done: {run.run_dir}")
+    if run.run_dir is not None:
+        print(f"[skrl] done: {run.run_dir}")
     return 0
 
 

@@ -24,23 +24,28 @@ def main(argv=None) -> int:
 
     args = train_arg_parser(__doc__, "st_rl").parse_intermixed_args(argv)
     from legged_robots.tasks.utils.launch import checkpoint_infos, make_vec_env
-    from legged_robots.tasks.utils.training import check_framework, prepare_training, stop_on_sigterm
-    from legged_robots.utils import available_cpus
+    from legged_robots.tasks.utils.training import (check_framework, launch_distributed, prepare_training,
+                                                    stop_on_sigterm)
+    from legged_robots.tasks.utils.training import cpu_update_threads
     from st_rl.runner import OnPolicyRunner, TrainingStopped
 
     check_framework(args, "st_rl", "train")
+    launched = launch_distributed(args, __file__, argv)
+    if launched is not None:
+        return launched
     run = prepare_training(args, "st_rl")
     env = make_vec_env(run.task_id, run.env_cfg, clip_actions=run.agent_cfg.clip_actions)
     stop_on_sigterm()
     try:
-        runner = OnPolicyRunner(env, run.agent_cfg.to_rsl_rl(), log_dir=str(run.run_dir), device=run.device,
-                                checkpoint_infos=checkpoint_infos(env, run.task_id),
-                                update_threads=available_cpus() if run.device == "cpu" else None)
+        runner = OnPolicyRunner(env, run.agent_cfg.to_rsl_rl(), log_dir=run.run_dir and str(run.run_dir),
+                                device=run.device, checkpoint_infos=checkpoint_infos(env, run.task_id),
+                                update_threads=cpu_update_threads() if run.device == "cpu" else None)
         runner.add_git_repo_to_log(str(Path(__file__).resolve()))
         if run.resume_path is not None:
             runner.load(str(run.resume_path))
-            print(f"[st_rl] resumed from {run.resume_path} at iteration {runner.current_learning_iteration + 1} "
-                  f"(env step {env.unwrapped.common_step_counter}: step-based curricula continue)")
+            if run.rank == 0:
+                print(f"[st_rl] resumed from {run.resume_path} at iteration {runner.current_learning_iteration + 1}"
+                      f" (env step {env.unwrapped.common_step_counter}: step-based curricula continue)")
         runner.learn(run.agent_cfg.max_iterations, init_at_random_ep_len=run.resume_path is None
                      and run.agent_cfg.init_at_random_ep_len)
     except KeyboardInterrupt:
@@ -49,7 +54,8 @@ def main(argv=None) -> int:
         return 1  # the runner printed the cause and the checkpoint to resume from
     finally:
         env.close()
-    print(f"[st_rl] done: {run.run_dir}")
+    if run.run_dir is not None:
+        print(f"[st_rl] done: {run.run_dir}")
     return 0
 
 

@@ -51,7 +51,7 @@ class ProgressLogger(Logger):
         if self.writer is None:
             return
         self.iterations_logged += 1
-        steps = self.cfg["num_steps_per_env"] * self.num_envs
+        steps = self.cfg["num_steps_per_env"] * self.num_envs * self.gpu_world_size  # all ranks' samples
         iteration_time = collect_time + learn_time
         eta = self.tot_time / self.iterations_logged * (total_it - it - 1)
         if blowups is not None:
@@ -170,6 +170,21 @@ class OnPolicyRunner(_RslRlOnPolicyRunner):
         path = os.path.join(self.logger.log_dir, f"model_{self.current_learning_iteration}.pt")
         self.save(path)
         return path
+
+    def _configure_multi_gpu(self) -> None:
+        """rsl-rl's multi-process setup (torchrun's RANK / LOCAL_RANK / WORLD_SIZE), with the collective backend
+        following the device: NCCL on ``cuda:LOCAL_RANK`` as rsl-rl has it, gloo on the CPU, so the same
+        distributed path runs (and is tested) without GPUs. Only rank 0 logs and saves (rsl-rl's logger)."""
+        world = int(os.getenv("WORLD_SIZE", "1"))
+        if world <= 1 or not str(self.device).startswith("cpu"):
+            super()._configure_multi_gpu()
+            return
+        self.gpu_world_size, self.is_distributed = world, True
+        self.gpu_local_rank, self.gpu_global_rank = int(os.getenv("LOCAL_RANK", "0")), int(os.getenv("RANK", "0"))
+        self.cfg["multi_gpu"] = {"global_rank": self.gpu_global_rank, "local_rank": self.gpu_local_rank,
+                                 "world_size": world}
+        if not torch.distributed.is_initialized():
+            torch.distributed.init_process_group(backend="gloo", rank=self.gpu_global_rank, world_size=world)
 
     def save(self, path: str, infos: dict | None = None) -> None:
         super().save(path, infos={**self.checkpoint_infos, **(infos or {}), "saved_at": time.time()})

@@ -27,10 +27,10 @@ def resolve_task(name: str) -> str:
                      f"\n  tasks:  {', '.join(sorted(TASKS))}")
 
 
-def load_env_cfg(task: str, overrides: list[str] | tuple[str, ...] = (), play: bool = False):
-    """The task's env config with Isaac Lab's presets resolved (``physics=physx``) and ``env.a.b=value``
-    overrides applied (checked: an unknown key names the closest valid ones; a range with min > max names
-    the term and field)."""
+def load_env_cfg(task: str, overrides: list[str] | tuple[str, ...] = (), play: bool = False, config: dict | None = None):
+    """The task's env config with Isaac Lab's presets resolved (``physics=physx``), a config file's ``env`` tree
+    (``config``, see ``utils/config_files.py``) and then ``env.a.b=value`` overrides applied (checked: an unknown
+    key names the closest valid ones; a range with min > max names the term and field)."""
     from isaaclab_tasks.utils.hydra import resolve_task_config
 
     from .utils.cfg_checks import check_env_cfg
@@ -38,6 +38,10 @@ def load_env_cfg(task: str, overrides: list[str] | tuple[str, ...] = (), play: b
 
     presets = [o for o in overrides if override_root(o) != "env"]
     env_cfg, _ = resolve_task_config(resolve_task(task), None, play_mode=play, overrides=presets)
+    if config:
+        from .utils.config_files import apply_config
+
+        apply_config({"env": env_cfg}, {"env": config})
     apply_overrides({"env": env_cfg}, [o for o in overrides if override_root(o) == "env"])
     check_env_cfg(env_cfg)
     return env_cfg

@@ -42,21 +42,27 @@ def load_agent_cfg(task_id: str, agent: str = "st_rl"):
     return getattr(importlib.import_module(module), cls)()
 
 
-def load_cfgs(task: str, overrides: list[str], play: bool = False, agent: str = "st_rl"):
-    """(task id, env cfg, agent cfg) with presets resolved and ``env.*`` / ``agent.*`` overrides applied.
+def load_cfgs(task: str, overrides: list[str], play: bool = False, agent: str = "st_rl", config: dict | None = None):
+    """(task id, env cfg, agent cfg) with presets resolved, a ``--config`` file's values (``config_files``) and
+    then the ``env.*`` / ``agent.*`` command-line overrides applied.
 
     ``play`` picks the task's ``-Play`` variant when it has one.
     """
     from legged_robots.tasks import TASKS, load_env_cfg, resolve_task
 
+    from .config_files import apply_config
     from .overrides import apply_overrides
 
     task_id = resolve_task(task)
     if play and not task_id.endswith("-Play") and f"{task_id}-Play" in TASKS:
         task_id = f"{task_id}-Play"
+    config = config or {}
     agent_cfg = load_agent_cfg(task_id, agent)
+    apply_config({"agent": agent_cfg}, {"agent": config.get("agent")})
     env_overrides = apply_overrides({"agent": agent_cfg}, overrides)  # returns the ones that are not agent.*
-    env_cfg = load_env_cfg(task_id, env_overrides)
+    if config.get("physics"):
+        env_overrides = [f"physics={config['physics']}", *env_overrides]  # the command line's comes later, wins
+    env_cfg = load_env_cfg(task_id, env_overrides, config=config.get("env"))
     return task_id, env_cfg, agent_cfg
 
 

@@ -8,6 +8,8 @@ step counter), and the same ``policy.onnx`` + metadata export.
 from __future__ import annotations
 
 import collections
+import os
+import sys
 import time
 import traceback
 from pathlib import Path
@@ -15,6 +17,30 @@ from pathlib import Path
 import torch
 
 from st_rl.runner import BLOWUPS_KEY, TrainingStopped, progress_line
+
+
+def configure_distributed(device: str) -> None:
+    """A torchrun worker: skrl would start NCCL on ``cuda:LOCAL_RANK`` when imported with WORLD_SIZE > 1. Start
+    the collective backend that fits the device instead (gloo on the CPU) and tell skrl it is distributed (its
+    PPO then broadcasts the initial weights and averages gradients). Call before anything imports skrl."""
+    world = int(os.getenv("WORLD_SIZE", "1"))
+    if world <= 1:
+        return
+    if "skrl" in sys.modules:
+        raise RuntimeError("configure_distributed must run before skrl is imported")
+    hidden = os.environ.pop("WORLD_SIZE")
+    try:
+        import skrl
+    finally:
+        os.environ["WORLD_SIZE"] = hidden
+    rank, local_rank = int(os.environ["RANK"]), int(os.environ["LOCAL_RANK"])
+    torch.distributed.init_process_group("nccl" if device.startswith("cuda") else "gloo", rank=rank,
+                                         world_size=world)
+    if device.startswith("cuda"):
+        torch.cuda.set_device(local_rank)
+    cfg = skrl.config.torch
+    cfg._is_distributed, cfg._rank, cfg._local_rank, cfg._world_size = True, rank, local_rank, world
+    cfg._device = device
 
 
 class SkrlTraining:
@@ -41,6 +67,8 @@ class SkrlTraining:
         self.iteration = 0  # the next one to run (0-based)
         self.update_threads = update_threads
         self.rewards, self.lengths = collections.deque(maxlen=100), collections.deque(maxlen=100)
+        self.world = int(os.getenv("WORLD_SIZE", "1"))
+        self.quiet = int(os.getenv("RANK", "0")) != 0  # rank 0 prints and saves
 
     # -- checkpoints --------------------------------------------------------------------------------------
 
@@ -147,10 +175,11 @@ class SkrlTraining:
             self.iteration = it + 1
             collect_s = time.time() - t0 - update_s
             eta = (time.time() - started) / (it + 1 - first) * (total - it - 1)
-            if blowups is not None and agent.writer is not None:
+            if blowups is not None and getattr(agent, "writer", None) is not None:
                 agent.writer.add_scalar(tag=BLOWUPS_KEY, value=blowups, timestep=(it + 1) * self.rollouts)
-            print(progress_line("skrl", it, total, self.rollouts * env.num_envs, collect_s, update_s, eta,
-                                self.rewards, self.lengths, blowups=blowups), flush=True)
+            if not self.quiet:
+                print(progress_line("skrl", it, total, self.rollouts * env.num_envs * self.world, collect_s, update_s,
+                                    eta, self.rewards, self.lengths, blowups=blowups), flush=True)
             if self.run_dir is not None and it % self.save_interval == 0:
                 self.save(self.run_dir / f"model_{it}.pt")
 
