@@ -1,12 +1,13 @@
-"""Training throughput of lus2 flat with st_rl PPO under each physics preset, and where the wall time goes.
+"""Training throughput of lus2 flat with PPO (st_rl, and skrl), under each physics preset, and where the wall time
+goes.
 
-    ./run.sh bench train                       # 64 envs on CPU: newton_mjwarp vs newton_mujoco_c, 5 iterations
-    ./run.sh bench train --num_envs 256 --physics newton_mujoco_c
+    ./run.sh bench train                       # 64 envs on CPU: newton_mjwarp vs newton_mujoco_c, st_rl, 5 iterations
+    ./run.sh bench train --num_envs 256 --physics newton_mujoco_c --framework st_rl skrl
     ./run.sh bench train --num_envs 4096 --device cuda:0 --physics newton_mjwarp
 
 Prints env-steps/s including the PPO update, seconds per iteration, the split of wall time between
 simulation (env.step: physics + Isaac Lab managers), policy inference (sampling actions) and the update,
-and, with both presets, the ratio newton_mujoco_c / newton_mjwarp measured in one run.
+and the ratios measured in one run: newton_mujoco_c / newton_mjwarp, skrl / st_rl.
 """
 
 from __future__ import annotations
@@ -43,12 +44,21 @@ def main(argv=None) -> None:
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--physics", nargs="+", choices=PRESETS,
                         help="presets to compare (default: both on CPU, newton_mjwarp on a GPU)")
+    parser.add_argument("--framework", nargs="+", choices=("st_rl", "skrl"), default=["st_rl"],
+                        help="RL frameworks to compare (default: st_rl)")
     args = parser.parse_args(argv)
     presets = args.physics or (list(PRESETS) if args.device == "cpu" else ["newton_mjwarp"])
-    rates = {physics: measure(args, physics) for physics in presets}
-    if len(rates) == 2:
-        print(f"\nratio newton_mujoco_c / newton_mjwarp, env-steps/s incl. update: "
-              f"{rates['newton_mujoco_c'] / rates['newton_mjwarp']:.2f}x")
+    rates = {(fw, physics): (measure if fw == "st_rl" else measure_skrl)(args, physics)
+             for fw in args.framework for physics in presets}
+    print()
+    for fw in args.framework:
+        if len(presets) == 2:
+            print(f"ratio newton_mujoco_c / newton_mjwarp ({fw}), env-steps/s incl. update: "
+                  f"{rates[fw, 'newton_mujoco_c'] / rates[fw, 'newton_mjwarp']:.2f}x")
+    for physics in presets:
+        if len(args.framework) == 2:
+            print(f"ratio skrl / st_rl ({physics}), env-steps/s incl. update: "
+                  f"{rates['skrl', physics] / rates['st_rl', physics]:.2f}x")
 
 
 def measure(args, physics: str) -> float:
@@ -87,6 +97,52 @@ def measure(args, physics: str) -> float:
     print(f"  seconds per iteration:    {wall / args.iterations:10.2f}")
     for name, t in [("simulation (env.step)", sim.total), ("policy inference", act.total),
                     ("PPO update", update.total), ("other (storage, returns, logging)", other)]:
+        print(f"  {name:<34} {t:8.2f} s  {100 * t / wall:5.1f} %")
+    return steps / wall
+
+
+def measure_skrl(args, physics: str) -> float:
+    """skrl's PPO on the same env and design values (``scripts/skrl/train.py``'s loop), timed the same way."""
+    import gymnasium as gym
+    import torch
+
+    from legged_robots.tasks.utils.agent_cfgs import skrl_ppo_cfg
+    from legged_robots.tasks.utils.launch import load_cfgs
+    from legged_robots.tasks.utils.skrl_runner import SkrlTraining, skrl_env
+    from legged_robots.utils import available_cpus
+
+    if args.device == "cpu":
+        torch.set_num_threads(1)
+    sync = torch.cuda.synchronize if args.device.startswith("cuda") else (lambda: None)
+    task_id, env_cfg, agent_cfg = load_cfgs(args.task, [f"physics={physics}"])
+    env_cfg.scene.num_envs = args.num_envs
+    env_cfg.sim.device = agent_cfg.device = args.device
+    from legged_robots.physics import resolve_physics
+
+    resolve_physics(env_cfg)
+    env = skrl_env(gym.make(task_id, cfg=env_cfg))
+    try:
+        training = SkrlTraining(env, skrl_ppo_cfg(agent_cfg), run_dir=None,
+                                update_threads=available_cpus() if args.device == "cpu" else None)
+        training.learn(1)  # warm-up
+        sim = Stopwatch(env.step, sync)
+        act = Stopwatch(training.agent.act, sync)
+        update = Stopwatch(training.agent.update, sync)
+        env.step, training.agent.act, training.agent.update = sim, act, update
+        t0 = time.perf_counter()
+        training.learn(args.iterations)
+        sync()
+        wall = time.perf_counter() - t0
+    finally:
+        env.close()
+    steps = args.iterations * agent_cfg.num_steps_per_env * args.num_envs
+    other = wall - sim.total - act.total - update.total
+    print(f"\nskrl PPO on {task_id}, physics={physics}, {args.num_envs} envs on {args.device}, {args.iterations} "
+          f"iterations x {agent_cfg.num_steps_per_env} steps, nets {agent_cfg.policy.actor_hidden_dims}")
+    print(f"  env-steps/s incl. update: {steps / wall:10.1f}")
+    print(f"  seconds per iteration:    {wall / args.iterations:10.2f}")
+    for name, t in [("simulation (env.step)", sim.total), ("policy inference", act.total),
+                    ("PPO update", update.total), ("other (memory, returns, logging)", other)]:
         print(f"  {name:<34} {t:8.2f} s  {100 * t / wall:5.1f} %")
     return steps / wall
 

@@ -1,5 +1,6 @@
 """Our tasks through Isaac Lab's own CLI (`isaaclab train/play`), as an Isaac Lab user runs them: rsl_rl and skrl,
-CPU, a few envs, 2 iterations; `isaaclab play` loads the run, exports and plays until Ctrl-C."""
+CPU, a few envs, 1-2 iterations; `isaaclab play` loads the run and plays until Ctrl-C. (Isaac Lab's runs keep
+Isaac Lab's layout, logs/<library>/<experiment>/...; ./run.sh's are st_rl-style, see test_train_play.)"""
 
 import signal
 import subprocess
@@ -32,13 +33,16 @@ def test_isaaclab_train_runs_on_our_task_and_writes_its_logs(tmp_path, library):
         assert list((run / "checkpoints").glob("agent_*.pt"))
 
 
-def test_default_library_and_isaaclab_play(tmp_path):
-    """No --rl_library: our tasks name rsl_rl as Isaac Lab's default agent; play finds that run, exports it and
-    plays until interrupted."""
-    out = _isaaclab("train", *SMALL, "--max_iterations", "1", cwd=tmp_path)
+@pytest.mark.parametrize("library", [None, "skrl"])
+def test_isaaclab_play_finds_the_run_and_plays_it(tmp_path, library):
+    """Without --rl_library our tasks name rsl_rl as Isaac Lab's default agent; play finds the run, loads it
+    (rsl_rl also exports it) and plays until interrupted."""
+    selected = ["--rl_library", library] if library else []
+    out = _isaaclab("train", *selected, *SMALL, "--max_iterations", "1", cwd=tmp_path)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
-    assert (tmp_path / "logs" / "rsl_rl" / "lus2_flat").is_dir()
-    play = subprocess.Popen([ISAACLAB, "play", "--rl_library", "rsl_rl", *SMALL], cwd=tmp_path,
+    library = library or "rsl_rl"
+    assert (tmp_path / "logs" / library / "lus2_flat").is_dir()
+    play = subprocess.Popen([ISAACLAB, "play", "--rl_library", library, *SMALL], cwd=tmp_path,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     seen, deadline = [], time.time() + 600
     try:
@@ -54,5 +58,6 @@ def test_default_library_and_isaaclab_play(tmp_path):
             play.kill()
     assert any("Policy playback is running" in line for line in seen), "".join(seen[-40:])
     assert "Traceback" not in "".join(seen)
-    (run,) = list((tmp_path / "logs" / "rsl_rl" / "lus2_flat").iterdir())
-    assert (run / "exported" / "policy.onnx").is_file()
+    if library == "rsl_rl":
+        (run,) = list((tmp_path / "logs" / "rsl_rl" / "lus2_flat").iterdir())
+        assert (run / "exported" / "policy.onnx").is_file()

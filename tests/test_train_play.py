@@ -175,5 +175,15 @@ def test_bad_input_is_a_message_not_a_traceback(tmp_path):
         "run.sh train: --framework must be st_rl or skrl, got 'tf'")
     other = run("train.py", "lus2", "--framework", "skrl", cwd=tmp_path)
     assert other.returncode == 2 and "this is the st_rl script" in other.stderr
-    for out in (unknown_task, bad_key, no_run, other):
+    too_many = run("train.py", "lus2", "--distributed", "--nproc_per_node", "64", cwd=tmp_path)
+    assert too_many.returncode == 2 and "--nproc_per_node 64: there are" in too_many.stderr
+    alone = run("train.py", "lus2", "--nproc_per_node", "2", cwd=tmp_path)
+    assert alone.returncode == 2 and "--nproc_per_node goes with --distributed" in alone.stderr
+    config = tmp_path / "bad.yaml"
+    config.write_text("agent:\n  algorithm.learning_rat: 1e-3\n")
+    bad_config = run("train.py", "lus2", "--config", str(config), cwd=tmp_path)
+    assert bad_config.returncode == 2 and "closest: agent.algorithm.learning_rate" in bad_config.stderr
+    for out in (other, too_many, alone, bad_config):
+        assert len(out.stderr.strip().splitlines()) == 1, out.stderr
+    for out in (unknown_task, bad_key, no_run, other, too_many, alone, bad_config):
         assert "Traceback" not in out.stderr
