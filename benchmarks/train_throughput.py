@@ -89,16 +89,7 @@ def measure(args, physics: str) -> float:
         wall = time.perf_counter() - t0
     finally:
         env.close()
-    steps = args.iterations * agent_cfg.num_steps_per_env * args.num_envs
-    other = wall - sim.total - act.total - update.total
-    print(f"\nst_rl PPO on {task_id}, physics={physics}, {args.num_envs} envs on {args.device}, {args.iterations} "
-          f"iterations x {agent_cfg.num_steps_per_env} steps, nets {agent_cfg.policy.actor_hidden_dims}")
-    print(f"  env-steps/s incl. update: {steps / wall:10.1f}")
-    print(f"  seconds per iteration:    {wall / args.iterations:10.2f}")
-    for name, t in [("simulation (env.step)", sim.total), ("policy inference", act.total),
-                    ("PPO update", update.total), ("other (storage, returns, logging)", other)]:
-        print(f"  {name:<34} {t:8.2f} s  {100 * t / wall:5.1f} %")
-    return steps / wall
+    return _report("st_rl", task_id, physics, args, agent_cfg, wall, sim, act, update)
 
 
 def measure_skrl(args, physics: str) -> float:
@@ -135,15 +126,20 @@ def measure_skrl(args, physics: str) -> float:
         wall = time.perf_counter() - t0
     finally:
         env.close()
+    return _report("skrl", task_id, physics, args, agent_cfg, wall, sim, act, update)
+
+
+def _report(framework, task_id, physics, args, agent_cfg, wall, sim, act, update) -> float:
+    """Print one measurement; return its env-steps/s including the update."""
     steps = args.iterations * agent_cfg.num_steps_per_env * args.num_envs
     other = wall - sim.total - act.total - update.total
-    print(f"\nskrl PPO on {task_id}, physics={physics}, {args.num_envs} envs on {args.device}, {args.iterations} "
-          f"iterations x {agent_cfg.num_steps_per_env} steps, nets {agent_cfg.policy.actor_hidden_dims}")
+    print(f"\n{framework} PPO on {task_id}, physics={physics}, {args.num_envs} envs on {args.device}, "
+          f"{args.iterations} iterations x {agent_cfg.num_steps_per_env} steps, nets {agent_cfg.policy.actor_hidden_dims}")
     print(f"  env-steps/s incl. update: {steps / wall:10.1f}")
     print(f"  seconds per iteration:    {wall / args.iterations:10.2f}")
     for name, t in [("simulation (env.step)", sim.total), ("policy inference", act.total),
-                    ("PPO update", update.total), ("other (memory, returns, logging)", other)]:
-        print(f"  {name:<34} {t:8.2f} s  {100 * t / wall:5.1f} %")
+                    ("PPO update", update.total), ("other (rollout storage, returns, logging)", other)]:
+        print(f"  {name:<41} {t:8.2f} s  {100 * t / wall:5.1f} %")
     return steps / wall
 
 
