@@ -30,7 +30,7 @@ def main(argv=None) -> int:
     from legged_robots.tasks.utils.launch import log_root, resolve_device
     from legged_robots.tasks.utils.playback import print_stats, report_export, rollout, video
     from legged_robots.tasks.utils.policy_metadata import policy_metadata
-    from legged_robots.tasks.utils.skrl_runner import SkrlTraining, export_actor, skrl_env
+    from legged_robots.tasks.utils.skrl_runner import SkrlTraining, checkpoint_infos, export_actor, skrl_env
     from st_rl.checkpoints import find_checkpoint, find_run
 
     checkpoint = find_checkpoint(find_run(log_root("skrl") / agent_cfg.experiment_name, args.load_run),
@@ -44,8 +44,7 @@ def main(argv=None) -> int:
     try:
         train_task = task_id.removesuffix("-Play")
         u = env.unwrapped
-        infos = {"task": train_task, "num_actions": int(u.action_manager.total_action_dim),
-                 "obs_dims": {k: int(v.shape[-1]) for k, v in u.observation_manager.compute().items()}}
+        infos = checkpoint_infos(env, train_task)
         training = SkrlTraining(env, skrl_ppo_cfg(agent_cfg), run_dir=None, checkpoint_infos=infos)
         training.load(checkpoint)
         actor = training.actor()

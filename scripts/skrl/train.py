@@ -24,8 +24,7 @@ def main(argv=None) -> int:
     import yaml
 
     from legged_robots.tasks.utils.agent_cfgs import skrl_ppo_cfg
-    from legged_robots.tasks.utils.launch import checkpoint_infos
-    from legged_robots.tasks.utils.skrl_runner import SkrlTraining, configure_distributed, skrl_env
+    from legged_robots.tasks.utils.skrl_runner import SkrlTraining, checkpoint_infos, configure_distributed, skrl_env
     from legged_robots.tasks.utils.training import (check_framework, cpu_update_threads, launch_distributed,
                                                     prepare_training, stop_on_sigterm)
     from st_rl.runner import TrainingStopped
@@ -42,7 +41,7 @@ def main(argv=None) -> int:
     env = skrl_env(gym.make(run.task_id, cfg=run.env_cfg))
     stop_on_sigterm()
     try:
-        training = SkrlTraining(env, cfg, run.run_dir, checkpoint_infos=_infos(env, run.task_id),
+        training = SkrlTraining(env, cfg, run.run_dir, checkpoint_infos=checkpoint_infos(env, run.task_id),
                                 save_interval=run.agent_cfg.save_interval,
                                 update_threads=cpu_update_threads() if run.device == "cpu" else None)
         if run.resume_path is not None:
@@ -60,14 +59,6 @@ def main(argv=None) -> int:
     if run.run_dir is not None:
         print(f"[skrl] done: {run.run_dir}")
     return 0
-
-
-def _infos(env, task_id: str) -> dict:
-    """What a checkpoint records about the env (as st_rl's): refused later by another task."""
-    u = env.unwrapped
-    obs = u.observation_manager.compute()
-    return {"task": task_id, "num_actions": int(u.action_manager.total_action_dim),
-            "obs_dims": {k: int(v.shape[-1]) for k, v in obs.items()}}
 
 
 if __name__ == "__main__":

@@ -174,7 +174,7 @@ def test_falling_policy_fails_with_a_complete_report(metadata, tmp_path):
     m = json.loads((out / "metrics.json").read_text())
     assert set(m) == {"stand", "sine"} and not m["stand"]["passed"]
     assert m["stand"]["fell"] and m["stand"]["survival_s"] < 2.0
-    assert m["stand"]["rtf"] > 0  # reported; how fast it is belongs in benchmarks/sim2mujoco_speed.py
+    assert "rtf" in m["stand"]  # reported; how fast it is belongs in benchmarks/sim2mujoco_speed.py
 
 
 def test_holding_policy_passes(metadata, tmp_path):

@@ -254,6 +254,14 @@ class _WithReset(torch.nn.Module):
         pass
 
 
+def checkpoint_infos(env, task_id: str) -> dict:
+    """What an skrl checkpoint records about the env (as st_rl's do), so another task's is refused on load."""
+    u = env.unwrapped
+    obs = u.observation_manager.compute()
+    return {"task": task_id, "num_actions": int(u.action_manager.total_action_dim),
+            "obs_dims": {k: int(v.shape[-1]) for k, v in obs.items()}}
+
+
 def skrl_env(gym_env):
     from isaaclab_rl.skrl import SkrlVecEnvWrapper
 
