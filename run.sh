@@ -24,6 +24,9 @@ commands:
                         run the exported policy in plain MuJoCo: verdict, report (scripts/st_rl/sim2mujoco.py --help)
   sim2sim TASK|ROBOT [ARGS...]
                         the policy in Isaac Lab and MuJoCo side by side; where they diverge (sim2sim.py --help)
+  ros2 bridge|sim|demo [ARGS...]
+                        the policy on ROS 2 topics, a simulated robot, or both with a verdict
+                        (scripts/st_rl/ros2interface.py --help)
   test [unit|sim] [PYTEST ARGS...]
                         the test suite (all layers by default; unit: seconds, no simulator;
                         sim: plain MuJoCo and Isaac Lab envs on CPU)
@@ -31,9 +34,10 @@ commands:
   motion convert|view ARGS...
                         reference motions: convert files to our pkl for a robot, plot/replay a clip
                         (python -m refmotion_manager.convert|view --help)
-  bench [env|train|motion|mdp|sim2mujoco] [ARGS...]
+  bench [env|train|motion|mdp|sim2mujoco|ros2] [ARGS...]
                         benchmarks/env_throughput.py (default), train_throughput.py, refmotion_serving.py,
-                        mdp_managers.py (rough vs flat, time per manager), sim2mujoco_speed.py (real-time factor)
+                        mdp_managers.py (rough vs flat, time per manager), sim2mujoco_speed.py (real-time factor),
+                        ros2_latency.py (bridge latency, jitter, fault reactions)
   python [ARGS...]      the project's Python
 EOF
 }
@@ -60,6 +64,8 @@ case "$cmd" in
         exec "$PY" "$ROOT/scripts/$framework/$cmd.py" "$@" ;;
     sim2mujoco|sim2sim)
         exec "$PY" "$ROOT/scripts/st_rl/$cmd.py" "$@" ;;
+    ros2)
+        exec "$PY" "$ROOT/scripts/st_rl/ros2interface.py" "$@" ;;
     test)
         layer=()
         case "${1:-}" in
@@ -78,6 +84,7 @@ case "$cmd" in
         script="$ROOT/benchmarks/env_throughput.py"
         case "${1:-}" in
             env|train) script="$ROOT/benchmarks/$1_throughput.py"; shift ;;
+            ros2) script="$ROOT/benchmarks/ros2_latency.py"; shift ;;
             motion) script="$ROOT/benchmarks/refmotion_serving.py"; shift ;;
             mdp) script="$ROOT/benchmarks/mdp_managers.py"; shift ;;
             sim2mujoco) script="$ROOT/benchmarks/sim2mujoco_speed.py"; shift ;;

@@ -65,6 +65,11 @@ def test_train_resume_play_export(tmp_path):
     assert {"policy.onnx", "policy.pt", "policy.json"} <= {p.name for p in exported.iterdir()}
     assert len(meta["joint_names"]) == 27 and meta["decimation"] == 4 and meta["sim_dt"] == 0.005
     assert [t["name"] for t in meta["observation"]["terms"]][:2] == ["base_ang_vel", "projected_gravity"]
+    # what the ROS 2 bridge's safety checks read: limits (soft inside hard) and the training's fall rule
+    hard, soft = meta["joint_pos_limits"], meta["soft_joint_pos_limits"]
+    assert len(hard) == len(soft) == 27 and all(h[0] < s[0] < s[1] < h[1] for h, s in zip(hard, soft))
+    assert meta["terminations"]["bad_orientation"]["params"]["limit_angle"] == 1.0
+    assert meta["terminations"]["time_out"]["time_out"] is True
 
     # the exported file alone, as sim2mujoco and a robot run it
     onnx = str(exported / "policy.onnx")

@@ -20,6 +20,8 @@ class OnnxPolicy:
         if not self.path.is_file():
             raise FileNotFoundError(f"exported policy not found: {self.path} "
                                     "(export one with: ./run.sh play <task> --load_run <run>)")
+        if self.path.suffix != ".onnx":
+            raise PolicyMetadataError(f"expected an exported policy.onnx, got {self.path.name}")
         self.metadata = metadata if metadata is not None else read_onnx_metadata(self.path)
         self.session = ort.InferenceSession(str(self.path), providers=["CPUExecutionProvider"])
         inputs = {i.name: i for i in self.session.get_inputs()}

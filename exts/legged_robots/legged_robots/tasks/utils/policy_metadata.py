@@ -87,6 +87,15 @@ def policy_metadata(env, task: str, group: str = "policy") -> dict:
         if "sensor_cfg" in (cfg.params or {}) and hasattr(u.scene.sensors[cfg.params["sensor_cfg"].name], "ray_starts"):
             term["ray_caster"] = _ray_caster(u.scene.sensors[cfg.params["sensor_cfg"].name])
         terms.append(term)
+    terminations = {}  # what ended a training episode: the bridge treats the same states as unsafe
+    term_manager = u.termination_manager
+    for name in term_manager.active_terms:
+        cfg = term_manager.get_term_cfg(name)
+        terminations[name] = {
+            "func": f"{cfg.func.__module__}.{getattr(cfg.func, '__name__', type(cfg.func).__name__)}",
+            "params": {k: v for k, v in (cfg.params or {}).items() if isinstance(v, (int, float, str, bool))},
+            "time_out": bool(cfg.time_out),
+        }
     commands = {}
     for cmd_name in u.command_manager.active_terms:
         ranges = getattr(u.command_manager.get_term(cmd_name).cfg, "ranges", None)
@@ -108,6 +117,10 @@ def policy_metadata(env, task: str, group: str = "policy") -> dict:
         "armature": per_joint(robot.data.joint_armature),
         "effort_limit": per_joint(robot.data.joint_effort_limits),
         "velocity_limit": per_joint(robot.data.joint_vel_limits),
+        "joint_pos_limits": [list(p) for p in zip(per_joint(_t(robot.data.joint_pos_limits)[..., 0]),
+                                                  per_joint(_t(robot.data.joint_pos_limits)[..., 1]))],
+        "soft_joint_pos_limits": [list(p) for p in zip(per_joint(_t(robot.data.soft_joint_pos_limits)[..., 0]),
+                                                       per_joint(_t(robot.data.soft_joint_pos_limits)[..., 1]))],
         "observation": {
             "group": group,
             "dim": int(obs_manager.group_obs_dim[group][0]),
@@ -119,5 +132,6 @@ def policy_metadata(env, task: str, group: str = "policy") -> dict:
         "policy_dt": float(u.step_dt),
         "solver_substeps": int(getattr(u.cfg.sim.physics, "num_substeps", 1)),
         "commands": commands,
+        "terminations": terminations,
         "quaternion_convention": "xyzw",  # Isaac Lab 3; MuJoCo uses wxyz
     }
