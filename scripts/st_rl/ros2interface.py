@@ -147,7 +147,7 @@ def run_bridge(args) -> int:
         lat = np.asarray(bridge.latency) * 1e3
         periods = np.diff(bridge.publish_times) * 1e3 if len(bridge.publish_times) > 2 else np.zeros(0)
         summary = {
-            "policy": str(path), "ticks": bridge.stats["ticks"], "commands": len(bridge.publish_times),
+            "policy": str(path), "ticks": bridge.stats["ticks"], "policy_commands": len(bridge.publish_times),
             "latency_ms": {k: float(f(lat)) for k, f in (("p50", lambda a: np.percentile(a, 50)),
                                                           ("p99", lambda a: np.percentile(a, 99)),
                                                           ("max", np.max))} if len(lat) else {},
@@ -161,7 +161,7 @@ def run_bridge(args) -> int:
         out.mkdir(parents=True, exist_ok=True)
         (out / "bridge_summary.json").write_text(json.dumps(summary, indent=2))
         if len(lat):
-            print(f"[ros2 bridge] {summary['commands']} commands | state -> command latency p50 "
+            print(f"[ros2 bridge] {summary['policy_commands']} commands in POLICY | state -> command latency p50 "
                   f"{summary['latency_ms']['p50']:.3f} ms, p99 {summary['latency_ms']['p99']:.3f} ms, max "
                   f"{summary['latency_ms']['max']:.3f} ms | summary {out / 'bridge_summary.json'}", flush=True)
     return 0

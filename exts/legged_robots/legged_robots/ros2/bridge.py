@@ -128,18 +128,20 @@ class Bridge:
 
         self._lock = threading.Condition()
         self._state = _State()
-        self._joint_index: np.ndarray | None = None  # message position -> policy index, from the first message
+        self._joint_index: np.ndarray | None = None  # message position -> policy index
+        self._joint_names_seen: tuple[str, ...] | None = None
         self._startup_error: str | None = None
         self._input_faults: list[str] = []  # found while decoding a message (NaN, missing velocities)
         self._requests: list[str] = []
         self._estop = False
         self._cmd_clamped = ""
+        self._t_clamp_log = -math.inf
         self.sm = SafetyStateMachine(self.cfg.soft_start_s, on_transition=self._on_transition)
         self._pending_transitions: list[Transition] = []
         self._start_q: np.ndarray | None = None
         self.last_action = np.zeros(self.n)
-        self.latency: list[float] = []  # state received -> command published [s]
-        self.publish_times: list[float] = []
+        self.latency: list[float] = []  # state received -> command published [s], in POLICY
+        self.publish_times: list[float] = []  # in POLICY
         self.stats = {"ticks": 0, "stale_ticks": 0, "targets_clipped": 0, "cmd_vel_clamped": 0}
 
         self.pub_cmd = node.publisher("/joint_command", msgs.JointState)
@@ -175,11 +177,13 @@ class Bridge:
         now = time.monotonic()
         self._record("/joint_states", msg)
         with self._lock:
-            if self._joint_index is None or len(msg.name) != len(self._joint_index):
-                self._joint_index = self._map_joints(list(msg.name))
-                if self._joint_index is None:
-                    self._lock.notify_all()
-                    return
+            names = tuple(msg.name)
+            if names != self._joint_names_seen:  # first message, or the robot changed its order: map by name
+                self._joint_index = self._map_joints(list(names))
+                self._joint_names_seen = names
+            if self._joint_index is None:  # names that do not match the policy: run() reports it
+                self._lock.notify_all()
+                return
             keep = self._joint_index >= 0
             q, dq = np.full(self.n, np.nan), np.full(self.n, np.nan)
             if len(msg.position) != len(msg.name) or len(msg.velocity) != len(msg.name):
@@ -212,12 +216,14 @@ class Bridge:
                 f"/cmd_vel {np.round(wanted, 3).tolist()} clamped to {np.round(clamped, 3).tolist()} "
                 f"(trained ranges vx {self.cmd_ranges[0].tolist()}, vy {self.cmd_ranges[1].tolist()}, "
                 f"wz {self.cmd_ranges[2].tolist()})")
+        now = time.monotonic()
         with self._lock:
-            self._state.cmd, self._state.t_cmd = clamped, time.monotonic()
+            self._state.cmd, self._state.t_cmd = clamped, now
             if note:
                 self.stats["cmd_vel_clamped"] += 1
-                if note.split(" clamped")[0] != self._cmd_clamped.split(" clamped")[0]:
+                if not self._cmd_clamped or now - self._t_clamp_log > 1.0:  # at most once a second
                     self.log(f"[ros2 bridge] {note}")
+                    self._t_clamp_log = now
             self._cmd_clamped = note
 
     def _on_estop(self, msg: msgs.Bool) -> None:
@@ -233,10 +239,9 @@ class Bridge:
             self._lock.notify_all()
 
     # ------------------------------------------------------------------ checks
-    def faults(self, s: _State, now: float) -> list[str]:
-        """What makes the current state unsafe to command (empty: fine)."""
-        out = list(self._input_faults)
-        self._input_faults.clear()
+    def faults(self, s: _State, now: float, input_faults: list[str] | None = None) -> list[str]:
+        """What makes the current state unsafe to command (empty: fine); ``input_faults``: found while decoding."""
+        out = list(input_faults or [])
         limit = self.cfg.stale_periods * self.period
         for what, t in (("/joint_states", s.t_joint), ("/imu/data", s.t_imu)):
             if now - t > limit:
@@ -345,10 +350,11 @@ class Bridge:
         with self._lock:
             s = _State(**vars(self._state))
             requests, self._requests = self._requests, []
+            input_faults, self._input_faults = self._input_faults, []
             estop = self._estop
         before = self.sm.mode
         self.sm.set_estop(estop)
-        faults = self.faults(s, now)
+        faults = self.faults(s, now, input_faults)
         if faults:
             self.stats["stale_ticks"] += any(f.startswith("stale") for f in faults)
             self.sm.fault("; ".join(faults))
@@ -377,9 +383,10 @@ class Bridge:
                 clipped, kp, kd = self.default_q.copy(), np.zeros(self.n), self.kd * self.cfg.damping_scale
             self._publish_command(clipped, kp, kd)
             t_pub = time.monotonic()
-            self.publish_times.append(t_pub)
-            if event_latency_from is not None:
-                self.latency.append(t_pub - event_latency_from)
+            if self.sm.mode == Mode.POLICY:
+                self.publish_times.append(t_pub)
+                if event_latency_from is not None:
+                    self.latency.append(t_pub - event_latency_from)
         self._publish_transitions()
         self._publish_diagnostics(time.monotonic())
         self.stats["ticks"] += 1
