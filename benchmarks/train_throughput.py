@@ -4,10 +4,13 @@ goes.
     ./run.sh bench train                       # 64 envs on CPU: newton_mjwarp vs newton_mujoco_c, st_rl, 5 iterations
     ./run.sh bench train --num_envs 256 --physics newton_mujoco_c --framework st_rl skrl
     ./run.sh bench train --num_envs 4096 --device cuda:0 --physics newton_mjwarp
+    ./run.sh bench train --task St-Velocity-Flat-Lus2 St-Amp-Flat-Lus2 --physics newton_mujoco_c   # AMP's overhead
 
 Prints env-steps/s including the PPO update, seconds per iteration, the split of wall time between
 simulation (env.step: physics + Isaac Lab managers), policy inference (sampling actions) and the update,
-and the ratios measured in one run: newton_mujoco_c / newton_mjwarp, skrl / st_rl.
+and the ratios measured in one run: newton_mujoco_c / newton_mjwarp, skrl / st_rl, and with two tasks the second's
+time per iteration over the first's (for an AMP task: the discriminator update and the style reward are split
+out of the PPO update and the rollout).
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ PRESETS = ("newton_mjwarp", "newton_mujoco_c")
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--task", default="lus2")
+    parser.add_argument("--task", nargs="+", default=["lus2"], help="one task, or two to compare (e.g. PPO vs AMP)")
     parser.add_argument("--num_envs", type=int, default=64)
     parser.add_argument("--iterations", type=int, default=5)
     parser.add_argument("--device", default="cpu")
@@ -48,9 +51,19 @@ def main(argv=None) -> None:
                         help="RL frameworks to compare (default: st_rl)")
     args = parser.parse_args(argv)
     presets = args.physics or (list(PRESETS) if args.device == "cpu" else ["newton_mjwarp"])
-    rates = {(fw, physics): (measure if fw == "st_rl" else measure_skrl)(args, physics)
-             for fw in args.framework for physics in presets}
+    rates, iteration_s = {}, {}
+    for task in args.task:
+        for fw in args.framework:
+            for physics in presets:
+                rates[fw, physics], iteration_s[fw, physics, task] = (measure if fw == "st_rl" else measure_skrl)(
+                    args, physics, task)
     print()
+    if len(args.task) == 2:
+        a, b = args.task
+        for fw in args.framework:
+            for physics in presets:
+                print(f"ratio {b} / {a} ({fw}, {physics}), time per iteration: "
+                      f"{iteration_s[fw, physics, b] / iteration_s[fw, physics, a]:.3f}x")
     for fw in args.framework:
         if len(presets) == 2:
             print(f"ratio newton_mujoco_c / newton_mjwarp ({fw}), env-steps/s incl. update: "
@@ -61,7 +74,7 @@ def main(argv=None) -> None:
                   f"{rates['skrl', physics] / rates['st_rl', physics]:.2f}x")
 
 
-def measure(args, physics: str) -> float:
+def measure(args, physics: str, task: str) -> tuple[float, float]:
     import torch
 
     from legged_robots.tasks.utils.launch import load_cfgs, make_vec_env
@@ -71,7 +84,7 @@ def measure(args, physics: str) -> float:
     if args.device == "cpu":
         torch.set_num_threads(1)
     sync = torch.cuda.synchronize if args.device.startswith("cuda") else (lambda: None)
-    task_id, env_cfg, agent_cfg = load_cfgs(args.task, [f"physics={physics}"])
+    task_id, env_cfg, agent_cfg = load_cfgs(task, [f"physics={physics}"])
     env_cfg.scene.num_envs = args.num_envs
     env_cfg.sim.device = agent_cfg.device = args.device
     env = make_vec_env(task_id, env_cfg)
@@ -83,16 +96,22 @@ def measure(args, physics: str) -> float:
         act = Stopwatch(runner.alg.act, sync)
         update = Stopwatch(runner.alg.update, sync)
         env.step, runner.alg.act, runner.alg.update = sim, act, update
+        amp = {}
+        if hasattr(runner.alg, "update_discriminator"):  # AmpPPO: its parts, timed inside the update and the rollout
+            amp["discriminator update (in the update)"] = Stopwatch(runner.alg.update_discriminator, sync)
+            amp["style reward (in the rollout)"] = Stopwatch(runner.alg.style_reward, sync)
+            runner.alg.update_discriminator = amp["discriminator update (in the update)"]
+            runner.alg.style_reward = amp["style reward (in the rollout)"]
         t0 = time.perf_counter()
         runner.learn(args.iterations)
         sync()
         wall = time.perf_counter() - t0
     finally:
         env.close()
-    return _report("st_rl", task_id, physics, args, agent_cfg, wall, sim, act, update)
+    return _report("st_rl", task_id, physics, args, agent_cfg, wall, sim, act, update, amp)
 
 
-def measure_skrl(args, physics: str) -> float:
+def measure_skrl(args, physics: str, task: str) -> tuple[float, float]:
     """skrl's PPO on the same env and design values (``scripts/skrl/train.py``'s loop), timed the same way."""
     import gymnasium as gym
     import torch
@@ -105,7 +124,7 @@ def measure_skrl(args, physics: str) -> float:
     if args.device == "cpu":
         torch.set_num_threads(1)
     sync = torch.cuda.synchronize if args.device.startswith("cuda") else (lambda: None)
-    task_id, env_cfg, agent_cfg = load_cfgs(args.task, [f"physics={physics}"])
+    task_id, env_cfg, agent_cfg = load_cfgs(task, [f"physics={physics}"])
     env_cfg.scene.num_envs = args.num_envs
     env_cfg.sim.device = agent_cfg.device = args.device
     from legged_robots.physics import resolve_physics
@@ -129,18 +148,21 @@ def measure_skrl(args, physics: str) -> float:
     return _report("skrl", task_id, physics, args, agent_cfg, wall, sim, act, update)
 
 
-def _report(framework, task_id, physics, args, agent_cfg, wall, sim, act, update) -> float:
-    """Print one measurement; return its env-steps/s including the update."""
+def _report(framework, task_id, physics, args, agent_cfg, wall, sim, act, update, parts=None) -> tuple[float, float]:
+    """Print one measurement; return its env-steps/s including the update and its seconds per iteration."""
     steps = args.iterations * agent_cfg.num_steps_per_env * args.num_envs
     other = wall - sim.total - act.total - update.total
     print(f"\n{framework} PPO on {task_id}, physics={physics}, {args.num_envs} envs on {args.device}, "
           f"{args.iterations} iterations x {agent_cfg.num_steps_per_env} steps, nets {agent_cfg.policy.actor_hidden_dims}")
     print(f"  env-steps/s incl. update: {steps / wall:10.1f}")
     print(f"  seconds per iteration:    {wall / args.iterations:10.2f}")
-    for name, t in [("simulation (env.step)", sim.total), ("policy inference", act.total),
-                    ("PPO update", update.total), ("other (rollout storage, returns, logging)", other)]:
+    rows = [("simulation (env.step)", sim.total), ("policy inference", act.total),
+            ("PPO update" + (" (incl. discriminator)" if parts else ""), update.total),
+            ("other (rollout storage, returns, logging)", other)]
+    rows += [(f"  {name}", w.total) for name, w in (parts or {}).items()]
+    for name, t in rows:
         print(f"  {name:<41} {t:8.2f} s  {100 * t / wall:5.1f} %")
-    return steps / wall
+    return steps / wall, wall / args.iterations
 
 
 if __name__ == "__main__":

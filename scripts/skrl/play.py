@@ -26,9 +26,9 @@ def main(argv=None) -> int:
     import torch
 
     from legged_robots.physics import resolve_physics
-    from legged_robots.tasks.utils.agent_cfgs import skrl_ppo_cfg
+    from legged_robots.tasks.utils.agent_cfgs import skrl_cfg
     from legged_robots.tasks.utils.launch import log_root, resolve_device
-    from legged_robots.tasks.utils.playback import print_stats, report_export, rollout, video
+    from legged_robots.tasks.utils.playback import print_stats, report_export, report_style, rollout, video
     from legged_robots.tasks.utils.policy_metadata import policy_metadata
     from legged_robots.tasks.utils.skrl_runner import SkrlTraining, checkpoint_infos, export_actor, skrl_env
     from st_rl.checkpoints import find_checkpoint, find_run
@@ -45,7 +45,7 @@ def main(argv=None) -> int:
         train_task = task_id.removesuffix("-Play")
         u = env.unwrapped
         infos = checkpoint_infos(env, train_task)
-        training = SkrlTraining(env, skrl_ppo_cfg(agent_cfg), run_dir=None, checkpoint_infos=infos)
+        training = SkrlTraining(env, skrl_cfg(agent_cfg, env_cfg), run_dir=None, checkpoint_infos=infos)
         training.load(checkpoint)
         actor = training.actor()
 
@@ -56,6 +56,7 @@ def main(argv=None) -> int:
         stats, recorded, frames = rollout(_Obs(env), policy, args.steps, record_qpos=args.video)
         print_stats(stats, args.steps, u.num_envs)
         out_dir = checkpoint.parent / "exported"
+        report_style(args, _Obs(env), stats, out_dir)
         metadata = {**policy_metadata(u, train_task), "checkpoint": str(checkpoint), "recurrent": False,
                     "framework": "skrl"}
         paths = export_actor(actor, infos["obs_dims"]["policy"], out_dir, metadata)

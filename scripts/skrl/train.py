@@ -23,7 +23,7 @@ def main(argv=None) -> int:
     import gymnasium as gym
     import yaml
 
-    from legged_robots.tasks.utils.agent_cfgs import skrl_ppo_cfg
+    from legged_robots.tasks.utils.agent_cfgs import skrl_cfg
     from legged_robots.tasks.utils.skrl_runner import SkrlTraining, checkpoint_infos, configure_distributed, skrl_env
     from legged_robots.tasks.utils.training import (check_framework, cpu_update_threads, launch_distributed,
                                                     prepare_training, stop_on_sigterm)
@@ -35,7 +35,7 @@ def main(argv=None) -> int:
         return launched
     run = prepare_training(args, "skrl")
     configure_distributed(run.device)
-    cfg = skrl_ppo_cfg(run.agent_cfg)
+    cfg = skrl_cfg(run.agent_cfg, run.env_cfg)  # AMP tasks: skrl's AMP agent
     if run.run_dir is not None:
         (run.run_dir / "params" / "skrl.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False))
     env = skrl_env(gym.make(run.task_id, cfg=run.env_cfg))

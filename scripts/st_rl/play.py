@@ -11,6 +11,9 @@ observation terms (order, dims, scale, clip, history), sim dt, decimation, comma
 metadata is embedded in the ONNX file (key "st_gym"). Afterwards the recorded observations go through
 TorchScript and ONNX and the largest action difference is printed; above 1e-5 the command fails.
 
+--style-report prints how far the rollout's joint-position distributions are from the reference clips'
+(mean per-joint Wasserstein-1 distance, rad): a style figure that trusts no discriminator (AMP tasks).
+
 With --policy, an exported policy.onnx runs instead of a checkpoint (through onnxruntime, as sim2mujoco and a
 robot run it): statistics and --video only, nothing is exported; its joints and observation size must match
 the task's.
@@ -33,7 +36,7 @@ def main(argv=None) -> int:
         return play_exported(args, task_id, env_cfg, agent_cfg)
 
     from legged_robots.tasks.utils.launch import LOG_ROOT, checkpoint_infos, make_vec_env, resolve_device
-    from legged_robots.tasks.utils.playback import print_stats, report_export, rollout, video
+    from legged_robots.tasks.utils.playback import print_stats, report_export, report_style, rollout, video
     from legged_robots.tasks.utils.policy_metadata import policy_metadata
     from st_rl.checkpoints import find_checkpoint, find_run
     from st_rl.export import export_policy
@@ -54,6 +57,7 @@ def main(argv=None) -> int:
         stats, recorded, frames = rollout(env, policy, args.steps, record_qpos=args.video)
         print_stats(stats, args.steps, env.num_envs)
         out_dir = checkpoint.parent / "exported"
+        report_style(args, env, stats, out_dir)
         metadata = {**policy_metadata(env, train_task), "checkpoint": str(checkpoint),
                     "recurrent": agent_cfg.policy.rnn_type is not None}
         ok = report_export(export_policy(runner, out_dir, metadata), out_dir, recorded)

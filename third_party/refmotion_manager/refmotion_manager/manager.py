@@ -51,7 +51,7 @@ class RefMotionManager:
         else:
             clips = [prepare_clip(c, robot) for c in clips]
         if not clips:
-            raise MotionDataError("no clips to serve")
+            raise MotionDataError(f"no clips to serve: motion_files {cfg.motion_files!r} names no file")
         clips = [resample(self._cut(c), self.dt) for c in clips]
         self.clip_names = tuple(c.name for c in clips)
 

@@ -45,13 +45,35 @@ class PpoCfg:
 
 
 @dataclass
+class AmpPpoCfg(PpoCfg):
+    """PPO plus adversarial motion priors (st_rl.amp.AmpPPO); ``runner_name = "AmpPolicyRunner"`` selects it."""
+
+    style_reward_coef: float = 10.0  # design 3.8
+    task_reward_lerp: float = 0.3  # reward = (1 - lerp) * style + lerp * task
+    # the anchors use [1024, 512] and 5 passes (GPU); on a CPU that was 36 % of an iteration at 64 envs, this
+    # size with one pass ~4 % (benchmarks/train_throughput.py --task St-Velocity-Flat-Lus2 St-Amp-Flat-Lus2)
+    discriminator_hidden_dims: list[int] = field(default_factory=lambda: [512, 256])
+    discriminator_learning_rate: float = 1.0e-4
+    discriminator_grad_penalty: float = 10.0  # on expert windows
+    discriminator_weight_decay: float = 1.0e-4  # hidden layers
+    discriminator_head_weight_decay: float = 1.0e-2  # output layer
+    replay_buffer_size: int = 100_000  # policy windows kept for the discriminator
+    discriminator_epochs: int | None = 1  # passes over the rollout per update (None: PPO's num_learning_epochs)
+
+
+# The design's runner names (section 3.8). rsl-rl's OnPolicyRunner runs them all (Isaac Lab's CLI accepts no
+# other runner); the name picks the algorithm.
+RUNNERS = {"OnPolicyRunner": "PPO", "AmpPolicyRunner": "st_rl.amp:AmpPPO"}
+
+
+@dataclass
 class RunnerCfg:
     """A training run (design 3.8)."""
 
     experiment_name: str = "default"
     run_name: str = ""
-    runner_name: str = "st_rl.runner:OnPolicyRunner"
-    algorithm_name: str = "PPO"
+    runner_name: str = "OnPolicyRunner"  # design 3.8: "OnPolicyRunner" (PPO) or "AmpPolicyRunner" (AmpPPO)
+    algorithm_name: str = "PPO"  # used with "OnPolicyRunner"; AmpPolicyRunner implies st_rl.amp:AmpPPO
     policy_name: str = "ActorCritic"  # "ActorCritic" (MLP) or "ActorCriticRecurrent" (policy.rnn_type set)
     seed: int = 42
     device: str = "cpu"
@@ -67,6 +89,11 @@ class RunnerCfg:
     algorithm: PpoCfg = field(default_factory=PpoCfg)
 
     def validate(self) -> None:
+        if self.runner_name not in RUNNERS and ":" not in self.runner_name:
+            raise ValueError(f"runner_name {self.runner_name!r}: expected one of {', '.join(RUNNERS)} "
+                             "(or a 'module:Class' runner)")
+        if self.runner_name == "AmpPolicyRunner" and not isinstance(self.algorithm, AmpPpoCfg):
+            raise ValueError("runner_name 'AmpPolicyRunner' needs an AmpPpoCfg algorithm (AMP settings)")
         if self.policy_name not in ("ActorCritic", "ActorCriticRecurrent"):
             raise ValueError(f"policy_name {self.policy_name!r}: expected 'ActorCritic' or 'ActorCriticRecurrent'")
         if (self.policy_name == "ActorCriticRecurrent") != (self.policy.rnn_type is not None):
@@ -91,8 +118,9 @@ class RunnerCfg:
                 cfg["distribution_cfg"] = {"class_name": "GaussianDistribution", "init_std": p.init_noise_std}
             return cfg
 
+        amp = self.runner_name == "AmpPolicyRunner"
         return {
-            "class_name": self.runner_name,
+            "class_name": self.runner_name if ":" in self.runner_name else "st_rl.runner:OnPolicyRunner",
             "seed": self.seed,
             "device": self.device,
             "num_steps_per_env": self.num_steps_per_env,
@@ -106,5 +134,6 @@ class RunnerCfg:
             "logger": self.logger,
             "actor": model(p.actor_hidden_dims, p.actor_obs_normalization, stochastic=True),
             "critic": model(p.critic_hidden_dims, p.critic_obs_normalization, stochastic=False),
-            "algorithm": {"class_name": self.algorithm_name, **dataclasses.asdict(self.algorithm)},
+            "algorithm": {"class_name": RUNNERS["AmpPolicyRunner"] if amp else self.algorithm_name,
+                          **dataclasses.asdict(self.algorithm)},
         }

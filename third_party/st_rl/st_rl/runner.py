@@ -56,9 +56,13 @@ class ProgressLogger(Logger):
         eta = self.tot_time / self.iterations_logged * (total_it - it - 1)
         if blowups is not None:
             self.writer.add_scalar(BLOWUPS_KEY, blowups, it)
+        losses = kwargs.get("loss_dict", {})
+        amp = (f"  D acc {losses['amp_disc_accuracy']:.2f} (expert {losses['amp_d_expert']:+.2f}, policy "
+               f"{losses['amp_d_policy']:+.2f})  style {losses['amp_style_reward']:.4f}"
+               if "amp_disc_accuracy" in losses else "")
         print(progress_line("st_rl", it, total_it, steps, collect_time, learn_time, eta, self.rewbuffer,
-                            self.lenbuffer, blowups=blowups,
-                            skipped=int(kwargs.get("loss_dict", {}).get("skipped_steps", 0))), flush=True)
+                            self.lenbuffer, blowups=blowups, skipped=int(losses.get("skipped_steps", 0))) + amp,
+              flush=True)
 
 
 def progress_line(prefix: str, it: int, total_it: int, steps: int, collect_time: float, learn_time: float,

@@ -22,7 +22,10 @@ class StManagerBasedRLEnv(ManagerBasedRLEnv):
 
     def __init__(self, cfg, render_mode: str | None = None, **kwargs):
         check_env_cfg(cfg)
+        _sync_amp_cfg(cfg)
         resolve_physics(cfg)
+        if getattr(cfg, "ref_motion", None) is not None:  # load and check the clips before the simulator
+            self._st_ref_motion = _load_reference_motion(cfg)
         warp_kernel_cache.install()
         super().__init__(cfg, render_mode=render_mode, **kwargs)
 
@@ -37,12 +40,76 @@ class StManagerBasedRLEnv(ManagerBasedRLEnv):
             lost = self.termination_manager.get_term(GUARD)[env_ids]
             self.extras["log"][BLOWUPS_KEY] = int(lost.sum())
 
+    # -- AMP: what skrl's AMP agent (and anyone else) reads from an env with an ``amp`` observation group
+    def step(self, action):
+        obs, reward, terminated, truncated, extras = super().step(action)
+        if "amp" in obs:
+            extras["amp_obs"] = obs["amp"]
+        return obs, reward, terminated, truncated, extras
+
+    @property
+    def amp_observation_space(self):
+        """Box of one discriminator window (``amp_obs_frame_num`` style frames, flattened)."""
+        import gymnasium as gym
+        import numpy as np
+
+        dim = self.observation_manager.group_obs_dim["amp"][0]
+        return gym.spaces.Box(low=-np.inf, high=np.inf, shape=(dim,))
+
+    def collect_reference_motions(self, num_samples: int, current_times=None):
+        """(num_samples, amp_obs_frame_num * style dim) expert windows from the reference clips, laid out as the
+        ``amp`` observation (oldest frame first)."""
+        from .mdp.amp import reference_motion
+
+        return reference_motion(self).sample_amp_windows(int(num_samples)).reshape(int(num_samples), -1)
+
     @property
     def physics_blowups(self) -> int:
         """Envs the physics guard has ended since the env was built (0 without the guard)."""
         if GUARD not in self.termination_manager.active_terms:
             return 0
         return self.termination_manager.get_term_cfg(GUARD).func.total
+
+
+def _load_reference_motion(cfg):
+    from refmotion_manager import MotionDataError
+
+    from .mdp.amp import build_reference_motion
+    from .utils.errors import UsageError
+
+    try:
+        return build_reference_motion(cfg)
+    except (MotionDataError, KeyError, IndexError) as err:
+        raise UsageError(f"ref_motion: {err.args[0] if isinstance(err, KeyError) else err}") from None
+
+
+def _sync_amp_cfg(cfg) -> None:
+    """One setting, one place: the amp group's history is ``ref_motion.amp_obs_frame_num`` (also after overrides),
+    and reference frames must be served at the env step, or consecutive frames would mean different times."""
+    ref = getattr(cfg, "ref_motion", None)
+    amp = getattr(cfg.observations, "amp", None)
+    if ref is None:
+        return
+    step_dt = cfg.sim.dt * cfg.decimation
+    if abs(ref.time_between_frames - step_dt) > 1e-9:
+        from .utils.errors import UsageError
+
+        raise UsageError(f"ref_motion.time_between_frames = {ref.time_between_frames} s, but the env steps every "
+                         f"{step_dt:g} s (decimation x sim.dt); set them equal")
+    if ref.trajectory_num != cfg.scene.num_envs:
+        ref.trajectory_num = cfg.scene.num_envs  # one reference trajectory per env
+    if amp is not None and getattr(amp, "style", None) is not None:
+        amp.style.history_length = int(ref.amp_obs_frame_num)
+    if ref.style_goal_fields and getattr(cfg.commands, "style_goal_commands", None) is None:
+        # design 3.6 / 3.4: a goal per style_goal_fields entry, and its tracking reward
+        from isaaclab.managers import RewardTermCfg
+
+        from legged_robots.tasks.config.lus2.amp_mimic_cfg import TRACK_STYLE_GOAL_WEIGHT
+
+        from . import mdp
+
+        cfg.commands.style_goal_commands = mdp.StyleCommandCfg()
+        cfg.rewards.track_style_goal_exp = RewardTermCfg(func=mdp.track_style_goal_exp, weight=TRACK_STYLE_GOAL_WEIGHT)
 
 
 def _without_lost_envs(env: StManagerBasedRLEnv, compute):

@@ -1,7 +1,8 @@
 """MDP terms for our tasks: Isaac Lab's own (``isaaclab.envs.mdp`` and the velocity-task terms) plus ours.
 
 Configs import this one module (``from legged_robots.tasks import mdp``). Our own terms live beside it,
-one file per manager: ``rewards.py``, ``observations.py``, ``curriculums.py``, ``terminations.py``. A name defined in ours
+one file per manager: ``rewards.py``, ``observations.py``, ``curriculums.py``, ``terminations.py``; AMP's
+terms (style frame, reference reset, style goal) in ``amp.py``. A name defined in ours
 wins; anything else is looked up in Isaac Lab's mdp modules.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 
+from .amp import StyleCommand, StyleCommandCfg, reset_from_reference, style_frame, track_style_goal_exp  # noqa: F401
 from .curriculums import command_velocity_levels, ramp_reward_weight  # noqa: F401
 from .observations import body_mass_rel, contact_forces_norm, friction_coeff, joint_gains_rel  # noqa: F401
 from .rewards import action_smoothness_2, energy_cost, feet_parallel_v1, feet_stumble  # noqa: F401

@@ -29,14 +29,33 @@ def rsl_rl_runner_cfg(st: RunnerCfg):
         return cls(**kwargs)
 
     algorithm = {k: v for k, v in d["algorithm"].items() if k != "class_name"}
+    if d["algorithm"]["class_name"] == "PPO":
+        algorithm_cfg = RslRlPpoAlgorithmCfg(class_name="PPO", **algorithm)
+    else:  # AmpPPO: rsl-rl's runner builds it by name, with its extra keys
+        algorithm_cfg = _algorithm_cfg_with_extras(RslRlPpoAlgorithmCfg, d["algorithm"])
     return RslRlOnPolicyRunnerCfg(
         seed=d["seed"], device=d["device"], num_steps_per_env=d["num_steps_per_env"],
         max_iterations=d["max_iterations"], empirical_normalization=False, obs_groups=d["obs_groups"],
         clip_actions=d["clip_actions"], save_interval=d["save_interval"], experiment_name=d["experiment_name"],
         run_name=d["run_name"], logger=d["logger"], init_at_random_ep_len=st.init_at_random_ep_len,
         actor=model(d["actor"]), critic=model(d["critic"]),
-        algorithm=RslRlPpoAlgorithmCfg(class_name="PPO", **algorithm),
+        algorithm=algorithm_cfg,
     )
+
+
+def _algorithm_cfg_with_extras(base, algorithm: dict):
+    """An Isaac Lab algorithm config that also carries the keys ``base`` lacks (e.g. AMP's), as a configclass so
+    Isaac Lab can print, dump and pass it on."""
+    import dataclasses
+
+    from isaaclab.utils import configclass
+
+    known = {f.name for f in dataclasses.fields(base)}
+    extras = {k: v for k, v in algorithm.items() if k not in known}
+    cls = configclass(type(f"{base.__name__}WithExtras", (base,),
+                           {"__annotations__": {k: type(v) if v is not None else object for k, v in extras.items()},
+                            **extras}))
+    return cls(**{k: v for k, v in algorithm.items() if k in known}, **extras)
 
 
 def skrl_ppo_cfg(st: RunnerCfg) -> dict:
@@ -90,3 +109,45 @@ def skrl_ppo_cfg(st: RunnerCfg) -> dict:
         "trainer": {"class": "SequentialTrainer", "timesteps": st.max_iterations * st.num_steps_per_env,
                     "environment_info": "log"},
     }
+
+
+def skrl_amp_cfg(st: RunnerCfg, step_dt: float = 0.02) -> dict:
+    """skrl's AMP agent (``skrl_amp_cfg_entry_point``: ``isaaclab train --rl_library skrl --algorithm AMP``) with
+    the values of an st_rl AMP config ``st``: PPO's numbers as in :func:`skrl_ppo_cfg`, a discriminator of the same
+    layers, and the reward mix ``task_reward_lerp`` * task + (1 - lerp) * coef * step_dt * style. skrl keeps its own
+    discriminator loss (logistic, with its logit regularization) and style reward (-log(1 - D)); the gradient
+    penalty and weight decay take our values."""
+    a = st.algorithm
+    if not hasattr(a, "style_reward_coef"):
+        raise ValueError("skrl_amp_cfg needs an AMP config (runner_name 'AmpPolicyRunner')")
+    cfg = skrl_ppo_cfg(st)
+    cfg["models"]["discriminator"] = {
+        "class": "DeterministicMixin", "clip_actions": False, "output": "ONE",
+        "network": [{"name": "net", "input": "OBSERVATIONS", "layers": list(a.discriminator_hidden_dims),
+                     "activations": "relu"}]}
+    cfg["motion_dataset"] = {"class": "RandomMemory", "memory_size": 200_000}
+    cfg["reply_buffer"] = {"class": "RandomMemory", "memory_size": int(a.replay_buffer_size)}  # skrl's spelling
+    agent = cfg["agent"]
+    agent.update({
+        "class": "AMP",
+        "amp_observation_preprocessor": "RunningStandardScaler",
+        "amp_observation_preprocessor_kwargs": None,
+        "task_reward_scale": a.task_reward_lerp,
+        "style_reward_scale": (1.0 - a.task_reward_lerp) * a.style_reward_coef * step_dt,
+        "discriminator_gradient_penalty_scale": a.discriminator_grad_penalty,
+        "discriminator_weight_decay_scale": a.discriminator_weight_decay,
+        "amp_batch_size": 512,
+        "discriminator_batch_size": -1,
+    })
+    for key in ("kl_threshold",):  # PPO-only keys
+        agent.pop(key, None)
+    return cfg
+
+
+def skrl_cfg(st: RunnerCfg, env_cfg=None) -> dict:
+    """The skrl config that matches ``st``: skrl's AMP agent for an AMP config (runner_name 'AmpPolicyRunner'), else
+    PPO. ``env_cfg`` gives the env step that scales the style reward."""
+    if getattr(st, "runner_name", "") == "AmpPolicyRunner":
+        step_dt = env_cfg.sim.dt * env_cfg.decimation if env_cfg is not None else 0.02
+        return skrl_amp_cfg(st, step_dt)
+    return skrl_ppo_cfg(st)

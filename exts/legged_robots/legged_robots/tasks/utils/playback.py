@@ -27,6 +27,10 @@ def play_arg_parser(doc: str, framework: str) -> argparse.ArgumentParser:
     parser.add_argument("--video", action="store_true", help="record an mp4 of env 0 (MuJoCo offscreen renderer)")
     parser.add_argument("--policy", help="an exported policy.onnx to run instead of a checkpoint (exports nothing)")
     parser.add_argument("--out", help="with --policy: folder of the video (default: logs/play/<the policy's folder>)")
+    parser.add_argument("--style-report", dest="style_report", action="store_true",
+                        help="compare the rollout's joint-position distributions with the reference clips' (mean "
+                             "per-joint Wasserstein-1, rad; the task's clips, else our lus2 clips); also saved as "
+                             "style_report.json beside the export")
     parser.add_argument("--headless", action="store_true",
                         help="accepted for Isaac Lab compatibility; play never opens a window here")
     parser.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="config overrides, as for train.py")
@@ -95,8 +99,9 @@ def play_exported(args, task_id: str, env_cfg, agent_cfg) -> int:
         policy = OnnxPolicies([first] + [OnnxPolicy(path, first.metadata) for _ in range(env.num_envs - 1)])
         stats, _, frames = rollout(env, policy, args.steps, record_qpos=args.video)
         print_stats(stats, args.steps, env.num_envs)
+        out = Path(args.out) if args.out else output_dir(path, "play")
+        report_style(args, env, stats, out)
         if args.video:
-            out = Path(args.out) if args.out else output_dir(path, "play")
             out.mkdir(parents=True, exist_ok=True)
             video(frames, env.unwrapped, out / "play.mp4")
     finally:
@@ -132,7 +137,7 @@ def rollout(env, policy, steps: int, record_qpos: bool):
     returns = torch.zeros(env.num_envs)
     lengths = torch.zeros(env.num_envs)
     finished_returns, finished_lengths, time_outs, falls = [], [], 0, 0
-    recorded, frames = [], []
+    recorded, frames, joint_pos = [], [], []
     policy_reset = getattr(policy, "reset", None)
     with torch.inference_mode():
         for _ in range(steps):
@@ -141,6 +146,7 @@ def rollout(env, policy, steps: int, record_qpos: bool):
             obs, rewards, dones, extras = env.step(actions)
             returns += rewards.cpu()
             lengths += 1
+            joint_pos.append(robot.data.joint_pos.torch.cpu().clone())
             if record_qpos:
                 frames.append(tuple(x.torch[0].cpu().numpy().copy() for x in
                                     (robot.data.root_pos_w, robot.data.root_quat_w, robot.data.joint_pos)))
@@ -158,8 +164,26 @@ def rollout(env, policy, steps: int, record_qpos: bool):
     all_returns = finished_returns or returns.tolist()
     all_lengths = finished_lengths or lengths.tolist()
     stats = {"episodes": len(finished_returns), "mean_return": sum(all_returns) / len(all_returns),
-             "mean_length": sum(all_lengths) / len(all_lengths), "time_outs": time_outs, "falls": falls}
+             "mean_length": sum(all_lengths) / len(all_lengths), "time_outs": time_outs, "falls": falls,
+             "joint_pos": torch.stack(joint_pos).numpy() if joint_pos else None}  # (steps, envs, joints)
     return stats, recorded, frames
+
+
+def report_style(args, env, stats: dict, out_dir: Path) -> None:
+    """With ``--style-report``: the style figure of this rollout (tasks/utils/style_report.py), printed and saved."""
+    if not getattr(args, "style_report", False):
+        return
+    import json
+
+    from .style_report import default_motion_files, print_style_report, style_report
+
+    robot = env.unwrapped.scene["robot"]
+    samples = stats["joint_pos"][min(25, len(stats["joint_pos"]) - 1):]  # past the first half second after reset
+    report = style_report(samples.reshape(-1, samples.shape[-1]), list(robot.joint_names),
+                          default_motion_files(env.unwrapped.cfg, len(robot.joint_names)))
+    print_style_report(report)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "style_report.json").write_text(json.dumps(report, indent=2))
 
 
 def video(frames, env, path: Path) -> None:

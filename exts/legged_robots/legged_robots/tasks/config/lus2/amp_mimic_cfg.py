@@ -63,3 +63,28 @@ COMMAND_RESAMPLING_S = (5.0, 10.0)
 COMMAND_LIMITS = {"lin_vel_x": (-1.0, 1.0), "lin_vel_y": (-0.5, 0.5), "ang_vel_z": (-1.0, 1.0)}
 
 POLICY_HISTORY_LENGTH = 0  # > 0: the policy sees that many past frames of each proprioceptive term
+
+# ---------------------------------------------------------------------------------------------------------
+# Motion data and AMP (design 3.8); the AMP tasks read these (tasks/config/lus2/amp_env_cfg.py), every one
+# overridable per run: env.ref_motion.<field>=..., env.events.reset_from_reference.params.default_pose_share=...,
+# agent.algorithm.<amp key>=...
+# ---------------------------------------------------------------------------------------------------------
+
+MOTION_FILES = ("walk_slow.pkl", "walk_fast.pkl", "stand.pkl")  # our lus2 clips (assets/data/lus2/motions/<variant>/)
+RANDOM_START = True  # reset at a random frame of a clip (else its first frame)
+AMP_OBS_FRAME_NUM = 2  # frames in one discriminator window (s_t, s_t+1)
+INIT_STATE_FIELDS = ("root_pos_x", "root_pos_y", "root_pos_z", "root_rot_w", "root_rot_x", "root_rot_y", "root_rot_z",
+                     "root_vel_*_w", "root_ang_vel_*_w", "joint_dof_pos", "joint_dof_vel")
+# The design's example starts with root_rot_w; we leave the world orientation out: its yaw is arbitrary (random
+# at reset) and would let the discriminator tell robot from clip by heading alone. Base-frame velocities and
+# the height carry the gait.
+STYLE_FIELDS = ("root_pos_z", "root_vel_*_b", "root_ang_vel_*_b", "joint_dof_pos", "joint_dof_vel")
+STYLE_GOAL_FIELDS = None  # e.g. ("root_vel_x_b", "root_ang_vel_z_b"): adds style_goal_commands + track_style_goal_exp
+STYLE_REWARD_COEF = 10.0  # style reward = coef * step_dt * max(0, 1 - 0.25 (d - 1)^2)
+TASK_REWARD_LERP = 0.3  # reward = (1 - lerp) * style + lerp * task (AMP_for_hardware's mixing)
+TRACK_STYLE_GOAL_WEIGHT = 1.47
+REF_LENGTH_S = 2.0
+TIME_BETWEEN_FRAMES = 0.02  # must equal the env step (decimation * sim dt)
+SPECIFY_INIT_VALUES: dict[str, float] | None = None  # e.g. {"left_elbow_joint": -0.3}: replaces the clip's value
+DEFAULT_POSE_SHARE = 0.2  # share of resets from the default pose instead of a reference frame
+AMP_EPISODE_LENGTH_S = EPISODE_LENGTH_S

@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass, field
 
-from st_rl.config import PolicyCfg, PpoCfg, RunnerCfg
+from st_rl.config import AmpPpoCfg, PolicyCfg, PpoCfg, RunnerCfg
 
-from ..amp_mimic_cfg import INIT_NOISE_STD
+from ..amp_mimic_cfg import INIT_NOISE_STD, STYLE_REWARD_COEF, TASK_REWARD_LERP
 
 
 @dataclass
@@ -60,3 +60,22 @@ class Lus2_21dofRoughPPORunnerCfg(Lus2FlatPPORunnerCfg):
 @dataclass
 class Lus2_21dofRoughLSTMPPORunnerCfg(Lus2FlatLSTMPPORunnerCfg):
     experiment_name: str = "lus2_21dof_rough_lstm"
+
+
+def _amp_algorithm() -> AmpPpoCfg:
+    ppo = Lus2FlatPPORunnerCfg().algorithm
+    return AmpPpoCfg(**vars(ppo), style_reward_coef=STYLE_REWARD_COEF, task_reward_lerp=TASK_REWARD_LERP)
+
+
+@dataclass
+class Lus2AmpFlatPPORunnerCfg(Lus2FlatPPORunnerCfg):
+    """AMP (design 3.8: runner_name AmpPolicyRunner): PPO with the flat task's numbers plus a discriminator."""
+
+    experiment_name: str = "lus2_amp_flat"
+    runner_name: str = "AmpPolicyRunner"
+    algorithm: AmpPpoCfg = field(default_factory=_amp_algorithm)
+
+
+@dataclass
+class Lus2_21dofAmpFlatPPORunnerCfg(Lus2AmpFlatPPORunnerCfg):
+    experiment_name: str = "lus2_21dof_amp_flat"
