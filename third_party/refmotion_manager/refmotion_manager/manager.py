@@ -188,9 +188,12 @@ class RefMotionManager:
         self.clip_id[ids], self.start[ids], self.steps[ids] = clip, start, 0
         self._index = self.frame_index(0)
 
-    def step(self) -> None:
-        """Advance every env by one frame (``time_between_frames``)."""
-        self.steps += 1
+    def step(self, env_ids=None) -> None:
+        """Advance every env (or ``env_ids``) by one frame (``time_between_frames``)."""
+        if env_ids is None:
+            self.steps += 1
+        else:
+            self.steps[self._ids(env_ids)] += 1
         self._index = self.frame_index(0)
 
     def frame_index(self, offset: int = 0) -> torch.Tensor:

@@ -55,6 +55,9 @@ def test_step_next_and_window_clamp():
     m.reset(env_ids=[1], start_frames=3)
     assert m.steps.tolist() == [8, 0, 8, 8] and m.start[1] == 3
     np.testing.assert_allclose(m.time.numpy(), [0.16, 0.0, 0.16, 0.16], atol=1e-6)
+    m.step(env_ids=[1, 2])  # only those move on (an env just reset stays at its first frame)
+    assert m.steps.tolist() == [8, 1, 9, 8]
+    np.testing.assert_allclose(_x(m)[1].item(), 0.3 * 0.02 * 4, atol=1e-6)
 
 
 def test_whole_clip_wraps_when_looping_and_holds_otherwise():

@@ -191,7 +191,11 @@ class OnPolicyRunner(_RslRlOnPolicyRunner):
             torch.distributed.init_process_group(backend="gloo", rank=self.gpu_global_rank, world_size=world)
 
     def save(self, path: str, infos: dict | None = None) -> None:
-        super().save(path, infos={**self.checkpoint_infos, **(infos or {}), "saved_at": time.time()})
+        extra = {}
+        env = getattr(self.env, "unwrapped", self.env)
+        if hasattr(env, "checkpoint_state"):  # env-side learned state (adaptive thresholds, samplers, ...)
+            extra["env_state"] = env.checkpoint_state()
+        super().save(path, infos={**self.checkpoint_infos, **(infos or {}), **extra, "saved_at": time.time()})
 
     def load(self, path: str, load_cfg: dict | None = None, strict: bool = True,
              map_location: str | None = None) -> dict:
@@ -203,6 +207,10 @@ class OnPolicyRunner(_RslRlOnPolicyRunner):
         if self.alg.load(checkpoint, load_cfg, strict):
             self.current_learning_iteration = checkpoint["iter"] + 1
             self._restore_env_step_counter()
+            env = getattr(self.env, "unwrapped", self.env)
+            state = (checkpoint.get("infos") or {}).get("env_state")
+            if state and hasattr(env, "load_checkpoint_state"):
+                env.load_checkpoint_state(state)
         return checkpoint.get("infos") or {}
 
     def _restore_env_step_counter(self) -> None:

@@ -218,3 +218,26 @@ def test_config_names_and_validation():
     assert cfg["actor"]["hidden_dims"] == [512, 256, 128] and cfg["actor"]["activation"] == "elu"
     with pytest.raises(ValueError, match="ActorCriticRecurrent"):
         RunnerCfg(policy=PolicyCfg(rnn_type="lstm")).to_rsl_rl()
+
+
+def test_env_side_state_travels_with_the_checkpoint(tmp_path):
+    """An env that offers checkpoint_state()/load_checkpoint_state() (adaptive thresholds, samplers) gets it back on
+    resume, as the weights."""
+
+    class StatefulEnv(PointTargetEnv):
+        threshold = 1.5
+
+        def checkpoint_state(self):
+            return {"termination/track": {"threshold": self.threshold}}
+
+        def load_checkpoint_state(self, state):
+            self.threshold = state["termination/track"]["threshold"]
+
+    first_env = StatefulEnv()
+    runner = make_runner(tmp_path / "run", env=first_env)
+    first_env.threshold = 0.42  # tightened during training
+    runner.learn(2)
+    second_env = StatefulEnv()
+    resumed = make_runner(tmp_path / "run2", env=second_env)
+    resumed.load(str(tmp_path / "run" / "model_1.pt"))
+    assert second_env.threshold == 0.42

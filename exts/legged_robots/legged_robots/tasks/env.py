@@ -18,7 +18,10 @@ class StManagerBasedRLEnv(ManagerBasedRLEnv):
     """Fails before the simulator is built when a range in the config has min > max, resolves the
     device-dependent physics default (``legged_robots.physics.resolve_physics``; also for ``isaaclab train``),
     keeps Newton's per-call ray-cast kernel from being rebuilt every step (``utils/warp_kernel_cache.py``),
-    and gives an env that the physics guard flags no reward for that step (see :meth:`load_managers`)."""
+    and gives an env that the physics guard flags no reward for that step (see :meth:`load_managers`). Tasks
+    with a ``ref_motion`` (AMP, mimic) get their clips loaded and checked before the simulator is built, and
+    AMP tasks offer skrl's AMP contract (``amp_observation_space``, ``collect_reference_motions``,
+    ``extras["amp_obs"]``)."""
 
     def __init__(self, cfg, render_mode: str | None = None, **kwargs):
         check_env_cfg(cfg)
@@ -62,6 +65,28 @@ class StManagerBasedRLEnv(ManagerBasedRLEnv):
         from .mdp.amp import reference_motion
 
         return reference_motion(self).sample_amp_windows(int(num_samples)).reshape(int(num_samples), -1)
+
+    # -- env-side state learned during training that a resumed run must continue from (st_rl saves it with each
+    #    checkpoint): adaptive tracking-error thresholds, adaptive start sampling
+    def checkpoint_state(self) -> dict:
+        state = {}
+        for name in self.termination_manager.active_terms:
+            func = self.termination_manager.get_term_cfg(name).func
+            if hasattr(func, "state_dict"):
+                state[f"termination/{name}"] = func.state_dict()
+        for name in self.command_manager.active_terms:
+            term = self.command_manager.get_term(name)
+            if hasattr(term, "state_dict"):
+                state[f"command/{name}"] = term.state_dict()
+        return state
+
+    def load_checkpoint_state(self, state: dict) -> None:
+        for key, value in state.items():
+            kind, name = key.split("/", 1)
+            if kind == "termination" and name in self.termination_manager.active_terms:
+                self.termination_manager.get_term_cfg(name).func.load_state_dict(value)
+            elif kind == "command" and name in self.command_manager.active_terms:
+                self.command_manager.get_term(name).load_state_dict(value)
 
     @property
     def physics_blowups(self) -> int:

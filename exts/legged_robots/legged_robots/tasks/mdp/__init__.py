@@ -2,7 +2,8 @@
 
 Configs import this one module (``from legged_robots.tasks import mdp``). Our own terms live beside it,
 one file per manager: ``rewards.py``, ``observations.py``, ``curriculums.py``, ``terminations.py``; AMP's
-terms (style frame, reference reset, style goal) in ``amp.py``. A name defined in ours
+terms (style frame, reference reset, style goal) in ``amp.py``, mimic's (reference command, tracking rewards,
+adaptive terminations) in ``mimic.py``. A name defined in ours
 wins; anything else is looked up in Isaac Lab's mdp modules.
 """
 
@@ -11,6 +12,9 @@ from __future__ import annotations
 import importlib
 
 from .amp import StyleCommand, StyleCommandCfg, reset_from_reference, style_frame, track_style_goal_exp  # noqa: F401
+from .mimic import (ExpressiveCommand, ExpressiveCommandCfg, expressive_goal_next, robot_expressive_frame,  # noqa: F401
+                    track_joint_pos_exp, track_joint_vel_exp, track_link_pos_exp, track_link_vel_exp, track_root_exp,
+                    tracking_error_adaptive_termination)
 from .curriculums import command_velocity_levels, ramp_reward_weight  # noqa: F401
 from .observations import body_mass_rel, contact_forces_norm, friction_coeff, joint_gains_rel  # noqa: F401
 from .rewards import action_smoothness_2, energy_cost, feet_parallel_v1, feet_stumble  # noqa: F401

@@ -88,3 +88,36 @@ TIME_BETWEEN_FRAMES = 0.02  # must equal the env step (decimation * sim dt)
 SPECIFY_INIT_VALUES: dict[str, float] | None = None  # e.g. {"left_elbow_joint": -0.3}: replaces the clip's value
 DEFAULT_POSE_SHARE = 0.2  # share of resets from the default pose instead of a reference frame
 AMP_EPISODE_LENGTH_S = EPISODE_LENGTH_S
+
+# ---------------------------------------------------------------------------------------------------------
+# Mimic: following a clip (design 3.4-3.8); the mimic tasks read these (tasks/config/lus2/mimic_env_cfg.py)
+# ---------------------------------------------------------------------------------------------------------
+
+MIMIC_MOTION_FILES = ("stand.pkl", "walk_slow.pkl", "walk_fast.pkl")
+# joints, and the positions relative to the base of the links a deployment cares about (feet, elbows, torso)
+EXPRESSIVE_GOAL_FIELDS = ("joint_dof_pos", "joint_dof_vel", "*_ankle_roll_link_pos_*_b", "*_elbow_link_pos_*_b",
+                          "torso_link_pos_*_b")
+MIMIC_REF_LENGTH_S = 2.0  # design 3.8: one reference window per episode
+MIMIC_EPISODE_LENGTH_S = 2.0
+# design 3.4 weights; std: the error at which a term has fallen to 1/e (rad, rad/s, m, m/s)
+TRACKING_REWARDS: dict[str, tuple[float, float]] = {  # term -> (weight, std)
+    "track_upper_joint_pos_exp": (20.4, 0.5),
+    "track_upper_joint_vel_exp": (3.5, 4.0),
+    "track_lower_joint_pos_exp": (15.0, 0.3),
+    "track_lower_joint_vel_exp": (2.2, 4.0),
+    "track_feet_joint_pos_exp": (2.0, 0.3),
+    "track_feet_joint_vel_exp": (1.0, 4.0),
+    "track_link_pos_exp": (0.0, 0.1),
+    "track_link_vel_exp": (0.0, 1.0),
+    "track_root_pos_exp": (2.0, 0.3),
+    "track_root_quat_exp": (0.0, 0.4),
+    "track_root_rotation_exp": (2.0, 0.3),
+    "track_root_lin_vel_exp": (1.0, 0.5),
+    "track_root_ang_vel_exp": (1.0, 1.0),
+}
+# design 3.7 (min, max) of the adaptive tracking-error terminations; root position is optional (None: off)
+TRACKING_TERMINATIONS: dict[str, tuple[float, float] | None] = {
+    "tracking_lower_dof_error": (0.3, 1.5),
+    "tracking_upper_dof_error": (0.2, 1.5),
+    "tracking_root_pos_error": None,  # design: (0.4, 2.0), optional
+}

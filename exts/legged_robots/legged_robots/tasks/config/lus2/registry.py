@@ -37,6 +37,8 @@ for _suffix, _variant in [("", ""), ("-21dof", "_21dof")]:
     _agent = f"Lus2{_variant}AmpFlatPPORunnerCfg"
     _register(f"St-Amp-Flat-Lus2{_suffix}", "amp_env_cfg", f"Lus2{_variant}AmpFlatEnvCfg", _agent,
               {"skrl_amp_cfg_entry_point": f"agents.skrl_amp_cfg:{_agent}"})
+    _register(f"St-Mimic-Flat-Lus2{_suffix}", "mimic_env_cfg", f"Lus2{_variant}MimicFlatEnvCfg",
+              f"Lus2{_variant}MimicFlatPPORunnerCfg", {})
 
 # a robot name picks its default task (``./run.sh train lus2``)
 # (amp_mimic_cfg.USING_21_JOINT makes plain "lus2" the 21-joint robot)

@@ -79,3 +79,15 @@ class Lus2AmpFlatPPORunnerCfg(Lus2FlatPPORunnerCfg):
 @dataclass
 class Lus2_21dofAmpFlatPPORunnerCfg(Lus2AmpFlatPPORunnerCfg):
     experiment_name: str = "lus2_21dof_amp_flat"
+
+
+@dataclass
+class Lus2MimicFlatPPORunnerCfg(Lus2FlatPPORunnerCfg):
+    """Motion imitation: PPO with the flat task's numbers."""
+
+    experiment_name: str = "lus2_mimic_flat"
+
+
+@dataclass
+class Lus2_21dofMimicFlatPPORunnerCfg(Lus2MimicFlatPPORunnerCfg):
+    experiment_name: str = "lus2_21dof_mimic_flat"

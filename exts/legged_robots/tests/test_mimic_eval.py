@@ -1,0 +1,50 @@
+"""The mimic evaluation on the real env: a scripted perfect tracker (the reference replayed kinematically) succeeds
+on every clip with near-zero errors; a zero-action policy does not."""
+
+import pytest
+import torch
+
+from legged_robots.tasks.utils.launch import load_cfgs, make_vec_env
+from legged_robots.tasks.utils.mimic_eval import configure_eval, evaluate, format_table
+
+pytestmark = pytest.mark.sim
+
+
+@pytest.fixture(scope="module")
+def env():
+    torch.set_num_threads(1)
+    task, env_cfg, _ = load_cfgs("St-Mimic-Flat-Lus2", [], play=True)
+    configure_eval(env_cfg, episodes=3)
+    env_cfg.sim.device = "cpu"
+    e = make_vec_env(task, env_cfg)
+    yield e
+    e.close()
+
+
+def _zero(obs):
+    return torch.zeros(obs["policy"].shape[0], 27)
+
+
+def test_a_kinematic_replay_of_the_reference_tracks_it_perfectly(env):
+    from legged_robots.tasks.mdp.amp import reference_motion, write_reference_state
+
+    u = env.unwrapped
+    env.reset()
+    motion = reference_motion(u)
+
+    def replay(e):  # the robot put at the reference frame every step: a perfect tracker
+        write_reference_state(u, torch.arange(u.num_envs), motion)
+        u.scene.update(0.0)
+
+    result = evaluate(env, _zero, after_step=replay)
+    print(format_table(result))
+    assert set(result["clips"]) == {"stand", "walk_slow", "walk_fast"}
+    overall = result["overall"]
+    assert overall["success_rate"] == 1.0 and overall["mpkpe_mm"] < 1.0 and overall["mpkpe_root_relative_mm"] < 1.0
+    assert overall["joint_pos_rmse_rad"] < 1e-3 and overall["root_pos_error_m"] < 1e-3
+
+
+def test_a_zero_action_policy_falls_behind(env):
+    env.reset()
+    result = evaluate(env, _zero)
+    assert result["overall"]["success_rate"] < 1.0 and result["overall"]["mpkpe_mm"] > 10.0, format_table(result)
