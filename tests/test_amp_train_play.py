@@ -2,7 +2,6 @@
 play/export (actor only, ONNX parity); bad motion settings are one-line errors before training starts."""
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest

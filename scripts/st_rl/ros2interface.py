@@ -272,7 +272,7 @@ def run_demo(args) -> int:
         from legged_robots.sim2mujoco.robot import MujocoRobot
         from legged_robots.sim2mujoco.scenarios import Scenario
 
-        steps = len(range(int(round(args.seconds / float(md["policy_dt"]))))) if args.seconds else scenario.num_timesteps
+        steps = int(round(args.seconds / float(md["policy_dt"]))) if args.seconds else scenario.num_timesteps
         short = Scenario(**{**vars(scenario), "num_timesteps": min(steps, scenario.num_timesteps)})
         ref_log, _ = evaluate.run_scenario(OnnxPolicy(policy), MujocoRobot(robot_mjcf(md), md), short, thresholds)
         ref = evaluate.metrics(ref_log, short, float(md["policy_dt"]), thresholds)

@@ -249,13 +249,10 @@ class Bridge:
                 out.append(f"stale state: {what} {age} (limit {1e3 * limit:.0f} ms)")
         if out:
             return out
-        for what, v in (("joint position", s.q), ("joint velocity", s.dq), ("IMU orientation", s.quat_xyzw),
-                        ("IMU angular velocity", s.gyro)):
+        for what, v, labels in (("joint position", s.q, self.joint_names), ("joint velocity", s.dq, self.joint_names),
+                                ("IMU orientation", s.quat_xyzw, "xyzw"), ("IMU angular velocity", s.gyro, "xyz")):
             if not np.all(np.isfinite(v)):
-                bad = np.flatnonzero(~np.isfinite(v))
-                names = [self.joint_names[i] for i in bad] if what.startswith("joint") else ["xyzw"[i] if
-                                                                                              len(v) == 4 else "xyz"[i] for i in bad]
-                out.append(f"non-finite {what} ({', '.join(names[:3])})")
+                out.append(f"non-finite {what} ({', '.join(labels[i] for i in np.flatnonzero(~np.isfinite(v))[:3])})")
         if out:
             return out
         fast = np.flatnonzero(np.abs(s.dq) > self.cfg.max_joint_vel)

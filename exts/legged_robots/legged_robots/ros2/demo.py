@@ -12,7 +12,7 @@ import numpy as np
 from ..sim2mujoco import evaluate
 from ..sim2mujoco.scenarios import Scenario
 from . import msgs
-from .dds import LATCHED, RELIABLE, SENSOR, Node
+from .dds import LATCHED, SENSOR, Node
 
 
 class Operator:
