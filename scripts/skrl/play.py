@@ -53,7 +53,8 @@ def main(argv=None) -> int:
             with torch.no_grad():
                 return actor(obs["policy"])
 
-        stats, recorded, frames = rollout(_Obs(env), policy, args.steps, record_qpos=args.video)
+        stats, recorded, frames = rollout(_Obs(env), policy, args.steps, record_qpos=args.video,
+                                           record_joint_pos=args.style_report)
         print_stats(stats, args.steps, u.num_envs)
         out_dir = checkpoint.parent / "exported"
         report_style(args, _Obs(env), stats, out_dir)

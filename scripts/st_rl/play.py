@@ -54,7 +54,8 @@ def main(argv=None) -> int:
                                 checkpoint_infos=checkpoint_infos(env, train_task))
         runner.load(str(checkpoint))
         policy = runner.get_inference_policy(device=args.device)
-        stats, recorded, frames = rollout(env, policy, args.steps, record_qpos=args.video)
+        stats, recorded, frames = rollout(env, policy, args.steps, record_qpos=args.video,
+                                           record_joint_pos=args.style_report)
         print_stats(stats, args.steps, env.num_envs)
         out_dir = checkpoint.parent / "exported"
         report_style(args, env, stats, out_dir)

@@ -189,9 +189,11 @@ class RefMotionManager:
         self._index = self.frame_index(0)
 
     def step(self, env_ids=None) -> None:
-        """Advance every env (or ``env_ids``) by one frame (``time_between_frames``)."""
+        """Advance every env (or ``env_ids``: indices, or a boolean mask over the envs) by one frame."""
         if env_ids is None:
             self.steps += 1
+        elif isinstance(env_ids, torch.Tensor) and env_ids.dtype == torch.bool:
+            self.steps += env_ids.long()
         else:
             self.steps[self._ids(env_ids)] += 1
         self._index = self.frame_index(0)

@@ -126,15 +126,17 @@ def _sync_amp_cfg(cfg) -> None:
     if amp is not None and getattr(amp, "style", None) is not None:
         amp.style.history_length = int(ref.amp_obs_frame_num)
     if ref.style_goal_fields and getattr(cfg.commands, "style_goal_commands", None) is None:
-        # design 3.6 / 3.4: a goal per style_goal_fields entry, and its tracking reward
+        # design 3.6 / 3.4: a goal per style_goal_fields entry, and its tracking reward (weight: the task's)
         from isaaclab.managers import RewardTermCfg
 
-        from legged_robots.tasks.config.lus2.amp_mimic_cfg import TRACK_STYLE_GOAL_WEIGHT
-
         from . import mdp
+        from .utils.errors import UsageError
 
+        weight = getattr(cfg, "track_style_goal_weight", None)
+        if weight is None:
+            raise UsageError("ref_motion.style_goal_fields: this task has no style goal reward (an AMP task has)")
         cfg.commands.style_goal_commands = mdp.StyleCommandCfg()
-        cfg.rewards.track_style_goal_exp = RewardTermCfg(func=mdp.track_style_goal_exp, weight=TRACK_STYLE_GOAL_WEIGHT)
+        cfg.rewards.track_style_goal_exp = RewardTermCfg(func=mdp.track_style_goal_exp, weight=weight)
 
 
 def _without_lost_envs(env: StManagerBasedRLEnv, compute):

@@ -45,6 +45,11 @@ def reference_motion(env: ManagerBasedEnv):
     return manager
 
 
+def as_torch(x) -> torch.Tensor:
+    """Isaac Lab 3's asset data are proxy arrays with a ``.torch`` view; plain tensors pass through."""
+    return x.torch if hasattr(x, "torch") else x
+
+
 def _wxyz(quat_xyzw: torch.Tensor) -> torch.Tensor:
     """Isaac Lab 3 quaternions are x, y, z, w; refmotion's are w, x, y, z."""
     return quat_xyzw[..., [3, 0, 1, 2]]
@@ -101,7 +106,7 @@ class StyleFrame:
                "root_ang_vel_b": "root_ang_vel_b", "joint_pos": "joint_pos", "joint_vel": "joint_vel"}
 
     def __call__(self, data, env_origins: torch.Tensor) -> torch.Tensor:
-        t = lambda x: x.torch if hasattr(x, "torch") else x  # noqa: E731
+        t = as_torch
         quat = t(data.root_quat_w)
         values: dict[str, torch.Tensor] = {}
         for q in self.quantities:

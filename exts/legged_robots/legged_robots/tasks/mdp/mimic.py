@@ -16,14 +16,10 @@ from isaaclab.managers import CommandTerm, CommandTermCfg, ManagerTermBase, Scen
 from isaaclab.utils import configclass
 from isaaclab.utils import math as math_utils
 
-from .amp import StyleFrame, reference_motion, write_reference_state
+from .amp import StyleFrame, as_torch, reference_motion, write_reference_state
 
 if TYPE_CHECKING:
     from isaaclab.envs import ManagerBasedRLEnv
-
-
-def _t(x):
-    return x.torch if hasattr(x, "torch") else x
 
 
 class AdaptiveStartSampler:
@@ -134,7 +130,7 @@ class ExpressiveCommand(CommandTerm):
     def _update_command(self):
         # runs once per env step, after that step's resets: envs reset in it (episode step 0) stay at the frame
         # the robot was put at; the others move on with the simulation
-        self.motion.step(torch.nonzero(self._env.episode_length_buf > 0).flatten())
+        self.motion.step(self._env.episode_length_buf > 0)  # a mask: no host sync on a GPU
 
     def _update_metrics(self):
         self.metrics["frame"][:] = self.motion.steps.float()  # in place: rollouts run under inference mode
@@ -174,7 +170,7 @@ def joint_error(env, asset_cfg: SceneEntityCfg, kind: str = "pos") -> torch.Tens
     asset = env.scene[asset_cfg.name]
     names = _joint_names(asset, asset_cfg)
     ref = reference_motion(env).get([f"{n}_dof_{kind}" for n in names])
-    sim = _t(asset.data.joint_pos if kind == "pos" else asset.data.joint_vel)[:, asset_cfg.joint_ids]
+    sim = as_torch(asset.data.joint_pos if kind == "pos" else asset.data.joint_vel)[:, asset_cfg.joint_ids]
     return (sim - ref).square().mean(dim=-1)
 
 
@@ -202,6 +198,15 @@ def link_error(env, kind: str, asset_cfg: SceneEntityCfg) -> torch.Tensor:
     return _frame_error(env, fields, asset_cfg).square().mean(dim=-1)
 
 
+def reference_root_pos(env) -> torch.Tensor:
+    """Where each robot's root should be: the reference root position re-anchored at the env's reset origin
+    (the xy shift ``write_reference_state`` kept, the env origin's height)."""
+    ref = reference_motion(env).get(["root_pos_x", "root_pos_y", "root_pos_z"]).clone()
+    ref[:, :2] += getattr(env, "_st_ref_xy_offset", torch.zeros_like(ref[:, :2]))
+    ref[:, 2] += env.scene.env_origins[:, 2]
+    return ref
+
+
 def root_error(env, kind: str, asset_cfg: SceneEntityCfg) -> torch.Tensor:
     """Root errors: ``pos`` (squared distance to the reference position, re-anchored at the reset origin), ``quat``
     (squared angle of the relative rotation), ``rotation`` (squared angle between the robot's and the reference's
@@ -209,13 +214,10 @@ def root_error(env, kind: str, asset_cfg: SceneEntityCfg) -> torch.Tensor:
     motion = reference_motion(env)
     data = env.scene[asset_cfg.name].data
     if kind == "pos":
-        ref = motion.get(["root_pos_x", "root_pos_y", "root_pos_z"]).clone()
-        ref[:, :2] += getattr(env, "_st_ref_xy_offset", torch.zeros_like(ref[:, :2]))
-        ref[:, 2] += env.scene.env_origins[:, 2]
-        return (_t(data.root_pos_w) - ref).square().sum(dim=-1)
+        return (as_torch(data.root_pos_w) - reference_root_pos(env)).square().sum(dim=-1)
     if kind in ("quat", "rotation"):
         ref = motion.get(["root_rot_x", "root_rot_y", "root_rot_z", "root_rot_w"])  # Isaac Lab's x, y, z, w
-        quat = _t(data.root_quat_w)
+        quat = as_torch(data.root_quat_w)
         if kind == "quat":
             return math_utils.quat_error_magnitude(quat, ref).square()
         z = torch.tensor([0.0, 0.0, 1.0], device=env.device).expand(quat.shape[0], 3)
@@ -259,7 +261,8 @@ class tracking_error_adaptive_termination(ManagerTermBase):
     badly the threshold stays at ``max`` (loose); as the typical error falls it tightens toward ``min``; if
     tracking gets worse it loosens again. ``error``: ``lower_joint_pos`` / ``upper_joint_pos`` (RMS joint
     error of ``asset_cfg``'s joints, rad) or ``root_pos`` (root distance, m). ``threshold`` and ``typical`` are
-    attributes; :meth:`state_dict` / :meth:`load_state_dict` carry them."""
+    attributes (floats); :meth:`state_dict` / :meth:`load_state_dict` carry them. They live on the env's device
+    as tensors, so a step reads no value back to the host."""
 
     def __init__(self, cfg, env: ManagerBasedRLEnv):
         super().__init__(cfg, env)
@@ -268,18 +271,29 @@ class tracking_error_adaptive_termination(ManagerTermBase):
         if not 0 < self.min <= self.max:
             raise ValueError(f"tracking_error_adaptive_termination: need 0 < min <= max, got {self.min}, {self.max}")
         self.factor = float(p.get("factor", 3.0))
-        self.typical = self.max / self.factor
-        self.threshold = self.max
+        # float64: the values read back (state_dict, checkpoints) are exactly the ones written
+        self._typical = torch.tensor(self.max / self.factor, dtype=torch.float64, device=env.device)
+        self._threshold = torch.tensor(self.max, dtype=torch.float64, device=env.device)
 
-    def update(self, mean_error: float, ema: float) -> None:
-        self.typical += ema * (mean_error - self.typical)
-        self.threshold = min(self.max, max(self.min, self.factor * self.typical))
+    @property
+    def typical(self) -> float:
+        return float(self._typical)
+
+    @property
+    def threshold(self) -> float:
+        return float(self._threshold)
+
+    def update(self, mean_error, ema: float) -> None:
+        """``mean_error``: this step's mean error over envs (a float or a 0-d tensor)."""
+        self._typical += ema * (mean_error - self._typical)
+        self._threshold = (self.factor * self._typical).clamp(self.min, self.max)
 
     def state_dict(self) -> dict:
         return {"typical": self.typical, "threshold": self.threshold}
 
     def load_state_dict(self, state: dict) -> None:
-        self.typical, self.threshold = float(state["typical"]), float(state["threshold"])
+        self._typical.fill_(float(state["typical"]))
+        self._threshold = torch.tensor(float(state["threshold"]), dtype=torch.float64, device=self._typical.device)
 
     def __call__(self, env, error: str, min: float, max: float, factor: float = 3.0, ema: float = 0.001,
                  asset_cfg: SceneEntityCfg = SceneEntityCfg("robot")) -> torch.Tensor:
@@ -289,8 +303,8 @@ class tracking_error_adaptive_termination(ManagerTermBase):
             e = joint_error(env, asset_cfg, "pos").sqrt()
         else:
             raise ValueError(f"tracking_error_adaptive_termination: unknown error {error!r}")
-        done = e > self.threshold
-        self.update(float(e.mean()), ema)
+        done = e > self._threshold
+        self.update(e.mean(), ema)
         return done
 
 

@@ -139,8 +139,7 @@ def skrl_amp_cfg(st: RunnerCfg, step_dt: float = 0.02) -> dict:
         "amp_batch_size": 512,
         "discriminator_batch_size": -1,
     })
-    for key in ("kl_threshold",):  # PPO-only keys
-        agent.pop(key, None)
+    agent.pop("kl_threshold", None)  # a PPO-only key
     return cfg
 
 

@@ -21,18 +21,14 @@ def configure_eval(env_cfg, episodes: int) -> None:
     env_cfg.episode_length_s = 3600.0  # an episode ends at its clip's end or a termination, never by time
 
 
-def _quat_apply(q_xyzw, v):
-    from isaaclab.utils import math as math_utils
-
-    return math_utils.quat_apply(q_xyzw, v)
-
-
 def tracking_errors(env) -> dict[str, torch.Tensor]:
     """Per env, this step: body position errors (global and root-relative, m), joint RMSE, root position error."""
     from isaaclab.utils import math as math_utils
     from refmotion_manager import fields as F
 
+    from legged_robots.tasks.mdp.amp import as_torch as t
     from legged_robots.tasks.mdp.amp import reference_motion
+    from legged_robots.tasks.mdp.mimic import reference_root_pos
 
     u = env.unwrapped
     motion = reference_motion(u)
@@ -44,14 +40,11 @@ def tracking_errors(env) -> dict[str, torch.Tensor]:
     links, body_ids, pos_fields = u._st_eval_links
     n, k = u.num_envs, len(links)
     data = robot.data
-    t = lambda x: x.torch if hasattr(x, "torch") else x  # noqa: E731
     root_pos, root_q = t(data.root_pos_w), t(data.root_quat_w)
-    ref_root = motion.get(list(F.ROOT_POS)).clone()
-    ref_root[:, :2] += getattr(u, "_st_ref_xy_offset", torch.zeros_like(ref_root[:, :2]))
-    ref_root[:, 2] += u.scene.env_origins[:, 2]
+    ref_root = reference_root_pos(u)
     ref_q = motion.get(["root_rot_x", "root_rot_y", "root_rot_z", "root_rot_w"])
     ref_rel = motion.get(pos_fields).view(n, k, 3)  # bodies relative to the root, base frame
-    ref_world = ref_root[:, None, :] + _quat_apply(ref_q[:, None, :].expand(n, k, 4), ref_rel)
+    ref_world = ref_root[:, None, :] + math_utils.quat_apply(ref_q[:, None, :].expand(n, k, 4), ref_rel)
     body = t(data.body_pos_w)[:, body_ids]
     rel = math_utils.quat_apply_inverse(root_q[:, None, :].expand(n, k, 4), body - root_pos[:, None, :])
     joints = list(motion.init_joint_names)

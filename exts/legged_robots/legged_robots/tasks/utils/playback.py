@@ -97,7 +97,7 @@ def play_exported(args, task_id: str, env_cfg, agent_cfg) -> int:
             raise UsageError(f"{path} takes {first.obs_dim} observations, {task_id} gives {obs_dim}: it was trained "
                              f"on {first.metadata.get('task', 'another task')}")
         policy = OnnxPolicies([first] + [OnnxPolicy(path, first.metadata) for _ in range(env.num_envs - 1)])
-        stats, _, frames = rollout(env, policy, args.steps, record_qpos=args.video)
+        stats, _, frames = rollout(env, policy, args.steps, record_qpos=args.video, record_joint_pos=args.style_report)
         print_stats(stats, args.steps, env.num_envs)
         out = Path(args.out) if args.out else output_dir(path, "play")
         report_style(args, env, stats, out)
@@ -127,9 +127,10 @@ class OnnxPolicies:
             self.policies[i].reset()
 
 
-def rollout(env, policy, steps: int, record_qpos: bool):
+def rollout(env, policy, steps: int, record_qpos: bool, record_joint_pos: bool = False):
     """Run the policy; return episode statistics, env 0's policy observations (for the export parity check)
-    and, for a video, env 0's states."""
+    and, for a video, env 0's states. ``record_joint_pos``: every env's joint positions per step go into the
+    statistics (``joint_pos``, for --style-report)."""
     import torch
 
     obs = env.get_observations()
@@ -146,7 +147,8 @@ def rollout(env, policy, steps: int, record_qpos: bool):
             obs, rewards, dones, extras = env.step(actions)
             returns += rewards.cpu()
             lengths += 1
-            joint_pos.append(robot.data.joint_pos.torch.cpu().clone())
+            if record_joint_pos:
+                joint_pos.append(robot.data.joint_pos.torch.cpu().clone())
             if record_qpos:
                 frames.append(tuple(x.torch[0].cpu().numpy().copy() for x in
                                     (robot.data.root_pos_w, robot.data.root_quat_w, robot.data.joint_pos)))

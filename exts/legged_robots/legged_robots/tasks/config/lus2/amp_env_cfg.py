@@ -60,6 +60,7 @@ class Lus2AmpFlatEnvCfg(Lus2FlatEnvCfg):
 
     observations: AmpObservationsCfg = AmpObservationsCfg()
     ref_motion: Lus2RefMotionCfg = ref_motion_cfg("lus2_27dof")
+    track_style_goal_weight: float = tune.TRACK_STYLE_GOAL_WEIGHT  # used when ref_motion.style_goal_fields is set
 
     def __post_init__(self):
         super().__post_init__()
