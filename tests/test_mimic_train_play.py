@@ -30,7 +30,7 @@ def test_mimic_trains_resumes_plays_and_exports(tmp_path):
     run = max((tmp_path / "logs" / "st_rl" / "lus2_mimic_flat").iterdir())  # the resumed run, which play loads
     meta = json.loads((run / "exported" / "policy.json").read_text())
     goal = next(t for t in meta["observation"]["terms"] if t["name"] == "expressive_goal")
-    assert goal["params"]["command_name"] == "expressive_goal_commands" and goal["dim"] == 2 * 27 + 3 * 5
+    assert goal["params"]["command_name"] == "expressive_goal_commands" and goal["dim"] == 2 * 27 + 6 + 3 * 5
 
     ev = run_sh("eval", TASK, "--episodes", "3", *NETS, cwd=tmp_path)
     assert ev.returncode == 0, ev.stdout[-3000:] + ev.stderr[-3000:]
@@ -42,11 +42,47 @@ def test_mimic_trains_resumes_plays_and_exports(tmp_path):
     not_mimic = run_sh("eval", "St-Velocity-Flat-Lus2", cwd=tmp_path)
     assert not_mimic.returncode == 2 and "is not a mimic task" in not_mimic.stderr
 
+    # the exported policy in plain MuJoCo: its clips served from the metadata, Isaac Lab's eval figures beside
+    s2m = run_sh("sim2mujoco", TASK, "--clips", "walk_slow", "stand", cwd=tmp_path)
+    assert s2m.returncode in (0, 1) and "Traceback" not in s2m.stderr, s2m.stdout[-3000:] + s2m.stderr[-3000:]
+    assert "Isaac Lab (./run.sh eval)" in s2m.stdout and "MuJoCo:" in s2m.stdout, s2m.stdout[-3000:]
+    metrics = json.loads((run / "sim2mujoco" / "metrics.json").read_text())
+    assert list(metrics) == ["walk_slow", "stand"]
+    for clip, m in metrics.items():
+        assert m["mpkpe_mm"] > 0.0 and m["isaac_mpkpe_mm"] == result["clips"][clip]["mpkpe_mm"]
+        assert m["mpkpe_vs_isaac"] == pytest.approx(m["mpkpe_mm"] / m["isaac_mpkpe_mm"])
+        assert m["passed"] == (not m["failed"])
+    assert (run / "sim2mujoco" / "report.md").is_file() and (run / "sim2mujoco" / "walk_slow.png").is_file()
+    bad_clip = run_sh("sim2mujoco", TASK, "--clips", "moonwalk", cwd=tmp_path)
+    assert bad_clip.returncode == 2 and "clip(s) moonwalk not among the policy's: stand, walk_slow, walk_fast" in bad_clip.stderr
+    assert_mujoco_replays_the_reference_exactly(run / "exported" / "policy.onnx")
+
+
+def assert_mujoco_replays_the_reference_exactly(policy_path):
+    """The robot written to the reference state after every step (a perfect tracker): the MuJoCo side's bodies,
+    frames and joints line up with the clips' -- every clip reaches its end with ~0 error."""
+    from legged_robots.sim2mujoco import mimic
+    from legged_robots.sim2mujoco.cli import robot_mjcf
+    from legged_robots.sim2mujoco.evaluate import Thresholds
+    from legged_robots.sim2mujoco.policy import OnnxPolicy
+    from legged_robots.sim2mujoco.robot import MujocoRobot
+
+    policy = OnnxPolicy(policy_path)
+    md = policy.metadata
+    assert md["reference"]["clips"] == ["stand", "walk_slow", "walk_fast"] and md["reference"]["frame_time"] == 0.02
+    robot, motion = MujocoRobot(robot_mjcf(md), md), mimic.load_reference(md)
+    for i, name in enumerate(motion.clip_names):
+        m, _ = mimic.run_clip(policy, robot, motion, i, Thresholds(), after_step=lambda r, mo: mimic.start_at_reference(r, mo, md))
+        assert m["success_rate"] == 1.0 and m["terminated_by"] is None, (name, m)
+        assert m["mpkpe_mm"] < 0.01 and m["joint_pos_rmse_rad"] < 1e-5 and m["survival_fraction"] == 1.0, (name, m)
+
 
 @pytest.mark.parametrize("override, expected", [
     ("env.ref_motion.expressive_goal_fields=[joint_dof_pos,nose_link_pos_x_b]",
      "expressive_goal_fields entry 'nose_link_pos_x_b' matches no column"),
     ("env.ref_motion.ref_length_s=10.0", "fewer than the 501 needed"),
+    (f"env.ref_motion.motion_files=[{ROOT}/exts/legged_robots/legged_robots/assets/data/lus2/motions/lus2_21dof/stand.pkl]",
+     "clip(s) stand lack the robot's joint(s) left_wrist_yaw_joint"),
 ])
 def test_bad_reference_settings_are_one_line_errors(tmp_path, override, expected):
     out = run_sh("train", TASK, "--max_iterations", "1", "--num_envs", "2", override, cwd=tmp_path)

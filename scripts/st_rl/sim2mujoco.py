@@ -4,6 +4,8 @@
     ./run.sh sim2mujoco lus2 --load_run RUN --scenarios my.json --thresholds strict.json --video
     ./run.sh sim2mujoco --policy path/to/policy.onnx   # any exported policy
     ./run.sh sim2mujoco lus2 --sim2sim                 # also run Isaac Lab on the same commands: the gap
+    ./run.sh sim2mujoco St-Mimic-Flat-Lus2 [--clips stand walk_slow]   # a mimic policy: its clips
+
 
 Loads <run>/exported/policy.onnx (made by ./run.sh play) and the metadata inside it, our MJCF of the
 robot variant with those joints, sets MuJoCo's timestep to the training integration step, applies the
@@ -11,6 +13,12 @@ training PD law every step and the policy every `decimation` steps, rebuilds the
 term. Per scenario: survival, velocity-tracking RMSE, torque saturation, action rate (and with --sim2sim
 the joint-position gap to Isaac Lab) against thresholds. Writes report.md with plots under --out
 (default <run>/sim2mujoco/); exits 1 on FAIL, 2 on bad input.
+
+A mimic (motion-tracking) policy runs its reference clips instead of scenarios: each clip from its first
+frame, the reference served by refmotion_manager from the files its metadata names, judged by ./run.sh eval's
+metrics (success, global / root-relative MPKPE, joint RMSE, root error); the verdict needs the whole clip
+survived, MPKPE <= max_mpkpe_mm and, where ./run.sh eval wrote Isaac Lab's figures for the run
+(<run>/eval/mimic_eval.json), MPKPE <= max_mpkpe_vs_isaac x Isaac Lab's; both figures are printed side by side.
 """
 
 from __future__ import annotations
@@ -33,6 +41,10 @@ def parse_args(argv=None):
                                  "outside a run)")
     p.add_argument("--video", action="store_true", help="an mp4 per scenario (MuJoCo offscreen renderer)")
     p.add_argument("--sim2sim", action="store_true", help="also run Isaac Lab (Newton) and report the joint gap")
+    p.add_argument("--clips", nargs="+", help="mimic policy: the clips to run (default: all it was trained on)")
+    p.add_argument("--motions", help="mimic policy: folder of its clip files (default: our shipped clips)")
+    p.add_argument("--isaac_eval", help="mimic policy: Isaac Lab's eval JSON to compare with (default: "
+                                        "<run>/eval/mimic_eval.json when ./run.sh eval wrote one)")
     return p.parse_args(argv)
 
 
@@ -56,6 +68,10 @@ def main(argv=None) -> int:
     scenarios = load_scenarios(args.scenarios) if args.scenarios else DEFAULT_SCENARIOS
     thresholds = evaluate.Thresholds.from_dict(read_config_file(args.thresholds) or {}) if args.thresholds else evaluate.Thresholds()
     out = Path(args.out) if args.out else output_dir(path, "sim2mujoco")
+    if "reference" in md:
+        return run_mimic(args, path, policy, robot, mjcf, thresholds, out)
+    if args.clips or args.motions or args.isaac_eval:
+        raise ValueError("--clips, --motions and --isaac_eval are for mimic policies; this one follows velocity commands")
     out.mkdir(parents=True, exist_ok=True)
     print(f"[sim2mujoco] {path} | task {md.get('task')} | {mjcf.name} | timestep {robot.model.opt.timestep:g} s, "
           f"policy every {robot.steps_per_action} steps ({robot.policy_dt:g} s) | {len(scenarios)} scenarios")
@@ -99,6 +115,76 @@ def main(argv=None) -> int:
     print(f"[sim2mujoco] {'PASS' if ok else 'FAIL'}: {sum(r['passed'] for r in rows)}/{len(rows)} scenarios | "
           f"report {path_md}")
     return 0 if ok else 1
+
+
+def run_mimic(args, path, policy, robot, mjcf, thresholds, out) -> int:
+    """Each clip of a mimic policy, from its first frame, against Isaac Lab's eval figures where they exist."""
+    import json
+
+    from legged_robots.sim2mujoco import evaluate, mimic, report
+    from refmotion_manager.tracking import format_table
+
+    if args.scenarios or args.sim2sim:
+        raise ValueError("a mimic policy follows its reference clips: use --clips (not --scenarios); Isaac Lab's "
+                         "figures come from ./run.sh eval (not --sim2sim)")
+    md = policy.metadata
+    motion = mimic.load_reference(md, args.motions)
+    names = list(motion.clip_names)
+    clips = args.clips or names
+    unknown = [c for c in clips if c not in names]
+    if unknown:
+        raise ValueError(f"clip(s) {', '.join(unknown)} not among the policy's: {', '.join(names)}")
+    isaac, isaac_path = mimic.isaac_figures(path, args.isaac_eval)
+    out.mkdir(parents=True, exist_ok=True)
+    print(f"[sim2mujoco] {path} | task {md.get('task')} | {mjcf.name} | timestep {robot.model.opt.timestep:g} s, "
+          f"policy every {robot.steps_per_action} steps ({robot.policy_dt:g} s) | mimic: {len(clips)} clips, "
+          f"frame time {motion.dt:g} s" + (f" | Isaac Lab figures: {isaac_path}" if isaac else
+                                            " | no Isaac Lab figures (./run.sh eval writes them)"))
+    rows = []
+    for name in clips:
+        m, log = mimic.run_clip(policy, robot, motion, names.index(name), thresholds)
+        theirs = (isaac or {}).get("clips", {}).get(name)
+        if theirs:
+            m["isaac_mpkpe_mm"], m["isaac_success_rate"] = theirs["mpkpe_mm"], theirs["success_rate"]
+            m["mpkpe_vs_isaac"] = m["mpkpe_mm"] / max(theirs["mpkpe_mm"], 1e-9)
+        passed, failed = evaluate.verdict(m, thresholds)
+        if m["terminated_by"]:
+            failed.insert(0, f"ended at {m['survival_s']:.2f} s: {m['terminated_by']}")
+        row = {"name": name, "metrics": m, "passed": passed, "failed": failed, "rtf": m.pop("rtf"),
+               "plot": report.plot_clip(name, log, robot.joint_names, list(motion.init_joint_names),
+                                        robot.effort_limit, out)}
+        if args.video:
+            row["video"] = report.render_mp4(robot, log["frames"], 1.0 / robot.policy_dt, out / f"{name}.mp4")
+        rows.append(row)
+        vs = (f" | Isaac Lab {theirs['mpkpe_mm']:.1f} mm, success {100 * theirs['success_rate']:.0f} % "
+              f"(x{m['mpkpe_vs_isaac']:.2f})" if theirs else "")
+        print(f"[sim2mujoco] {name:16s} {'PASS' if passed else 'FAIL'} | survived {m['survival_s']:5.2f} s | "
+              f"MPKPE {m['mpkpe_mm']:.1f} mm (root-rel {m['mpkpe_root_relative_mm']:.1f}) | q RMSE "
+              f"{m['joint_pos_rmse_rad']:.3f} rad | root {m['root_pos_error_m']:.3f} m{vs} | {row['rtf']:.0f}x real time"
+              + (f" | {'; '.join(failed)}" if failed else ""), flush=True)
+    mujoco_result = {"clips": {r["name"]: {k: r["metrics"][k] for k in (
+        "episodes", "success_rate", "mpkpe_mm", "mpkpe_root_relative_mm", "joint_pos_rmse_rad", "joint_vel_rmse_rad_s",
+        "root_pos_error_m")} for r in rows}}
+    print("MuJoCo:\n" + format_table({**mujoco_result, "overall": _overall(mujoco_result["clips"])}))
+    if isaac:
+        print("Isaac Lab (./run.sh eval):\n" + format_table(isaac))
+    header = {"policy": str(path), "task": md.get("task"), "mjcf": str(mjcf), "timestep": robot.model.opt.timestep,
+              "policy_dt": robot.policy_dt, "Isaac Lab figures": str(isaac_path) if isaac else "none (./run.sh eval)"}
+    path_md = report.write_report(out, header, rows, thresholds, columns=report.MIMIC_COLUMNS, kind="clip")
+    (out / "metrics.json").write_text(json.dumps(
+        {r["name"]: {**r["metrics"], "passed": r["passed"], "failed": r["failed"], "rtf": r["rtf"]} for r in rows},
+        indent=2, default=float))
+    ok = all(r["passed"] for r in rows)
+    print(f"[sim2mujoco] {'PASS' if ok else 'FAIL'}: {sum(r['passed'] for r in rows)}/{len(rows)} clips | "
+          f"report {path_md}")
+    return 0 if ok else 1
+
+
+def _overall(clips: dict) -> dict:
+    """Episode-weighted means of the per-clip figures (one episode per clip here)."""
+    keys = next(iter(clips.values())).keys()
+    return {k: (sum(c[k] for c in clips.values()) if k == "episodes" else
+                sum(c[k] for c in clips.values()) / len(clips)) for k in keys}
 
 
 if __name__ == "__main__":

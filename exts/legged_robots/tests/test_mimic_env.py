@@ -51,6 +51,23 @@ def test_reset_puts_the_robot_at_the_reference_and_the_command_advances_one_fram
     env.reset()
 
 
+def test_debug_markers_sit_at_the_reference_links(env):
+    from refmotion_manager.tracking import tracked_links
+
+    u = env.unwrapped
+    env.reset()  # every robot at its reference frame
+    term = u.command_manager.get_term("expressive_goal_commands")
+    robot = u.scene["robot"]
+    links = tracked_links(term.motion, robot.body_names)
+    assert {"torso_link", "left_ankle_roll_link", "right_elbow_link"} <= set(links)  # the clips' key bodies
+    markers = term.reference_link_positions()
+    bodies = robot.data.body_pos_w.torch[:, [robot.body_names.index(l) for l in links]]
+    assert markers.shape == (u.num_envs, len(links), 3) and (markers - bodies).norm(dim=-1).max() < 0.02
+    assert term.set_debug_vis(True)
+    term._debug_vis_callback(None)  # what the viewer calls every frame
+    assert term.set_debug_vis(False)
+
+
 def test_tracking_rewards_are_one_at_the_reference_and_exp_of_a_known_error(env):
     from legged_robots.tasks.config.lus2.amp_mimic_cfg import TRACKING_REWARDS
     from legged_robots.tasks.mdp import mimic

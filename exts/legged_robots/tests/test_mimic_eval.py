@@ -5,7 +5,8 @@ import pytest
 import torch
 
 from legged_robots.tasks.utils.launch import load_cfgs, make_vec_env
-from legged_robots.tasks.utils.mimic_eval import configure_eval, evaluate, format_table
+from legged_robots.tasks.utils.mimic_eval import configure_eval, evaluate
+from refmotion_manager.tracking import format_table
 
 pytestmark = pytest.mark.sim
 

@@ -108,3 +108,19 @@ def test_messages_are_ros2_cdr():
     assert decoded.name == ["a_joint", "b_joint"] and decoded.header.stamp.nanosec == 345
     assert msgs.dds_topic("/joint_states") == "rt/joint_states"
     assert msgs.JointState.__idl_typename__ == "sensor_msgs::msg::dds_::JointState_"
+
+
+def test_a_mimic_policy_is_refused_with_the_reason(tmp_path):
+    """The shipped policy's real ONNX with a mimic ``reference`` section in its metadata: the bridge (which serves
+    /cmd_vel, not clips) refuses it before opening any DDS entity."""
+    import json
+    from pathlib import Path
+
+    from legged_robots.ros2.bridge import Bridge, BridgeInputError
+    from legged_robots.sim2mujoco.policy import OnnxPolicy
+
+    shipped = Path(__file__).resolve().parents[3] / "policies" / "lus2_flat"
+    md = json.loads((shipped / "policy.json").read_text())
+    md["reference"] = {"command": "expressive_goal_commands", "clips": ["walk_slow"]}
+    with pytest.raises(BridgeInputError, match="motion-tracking .mimic. policy"):
+        Bridge(OnnxPolicy(shipped / "policy.onnx", md), node=None)

@@ -29,6 +29,12 @@ def prepare_clip(clip: MotionClip, robot: RobotModel | None = None) -> MotionCli
     """Validate (against the robot's joints when given) and complete: root and joint velocities always;
     with a robot, link states for every link when the clip carries none."""
     clip = check_clip(clip, joint_names=None if robot is None else robot.joint_names)
+    if robot is not None:
+        unknown = [link for link in clip.link_names if link not in robot.link_names + (robot.root_name,)]
+        if unknown:
+            raise MotionDataError(f"link(s) {', '.join(unknown)} not bodies of {robot.path.name} (its links: "
+                                  f"{', '.join(robot.link_names)})", file=clip.source, clip=clip.name,
+                                  field=f"{unknown[0]}_pos_x_b")
     return complete(clip, robot, links=clip.link_names or None)
 
 

@@ -66,6 +66,16 @@ def test_joint_unknown_to_robot(toy_robot):
         check_clip(c, joint_names=toy_robot.joint_names)
 
 
+def test_link_unknown_to_robot_names_file_clip_and_field(toy_robot):
+    from refmotion_manager.loading import prepare_clip
+
+    c = toy_clip()
+    c = dataclasses.replace(c, fields=c.fields + F.link_pos("nose"), frames=np.pad(c.frames, ((0, 0), (0, 3))),
+                            source="nose.pkl")
+    with pytest.raises(MotionDataError, match="file nose.pkl, clip toy, field nose_pos_x_b: link.s. nose not bodies"):
+        prepare_clip(c, toy_robot)
+
+
 @pytest.mark.parametrize("fps", [0.0, -25.0, float("nan")])
 def test_bad_fps(fps):
     with pytest.raises(MotionDataError, match="frame rate"):

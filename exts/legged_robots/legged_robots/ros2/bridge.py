@@ -102,6 +102,10 @@ class Bridge:
             raise BridgeInputError(f"the policy observes {', '.join(unobservable)}, which joint encoders and an IMU do "
                                    "not measure; deploy a policy trained without them (e.g. a flat-terrain task "
                                    "without base_lin_vel)")
+        if "reference" in md:
+            raise BridgeInputError("this is a motion-tracking (mimic) policy: it needs its reference clip served frame "
+                                   "by frame, and the bridge serves /cmd_vel; check it in MuJoCo with "
+                                   "./run.sh sim2mujoco --policy <policy.onnx>")
         for key in ("joint_pos_limits", "soft_joint_pos_limits", "terminations"):
             if key not in md:
                 raise BridgeInputError(f"the policy's metadata has no '{key}'; re-export it with this version's "

@@ -15,7 +15,7 @@ from .scenarios import Scenario
 
 @dataclass
 class Thresholds:
-    """A scenario passes when every metric is within these (the same fall rule as training)."""
+    """A scenario (or a mimic clip) passes when every metric it has is within these (the training's fall rule)."""
 
     min_base_height: float = 0.4  # [m] below this the robot has fallen (training: base_height)
     max_tilt: float = 1.0  # [rad] beyond this it has fallen (training: bad_orientation)
@@ -25,6 +25,8 @@ class Thresholds:
     max_torque_saturation: float = 0.05  # share of (joint, step) samples at the effort limit
     max_action_rate: float = 1.0  # mean |a_t - a_{t-1}| per joint
     max_sim2sim_joint_rmse: float = 0.2  # [rad], when an Isaac Lab run is compared
+    max_mpkpe_mm: float = 60.0  # mimic: global mean body-position error over the clip
+    max_mpkpe_vs_isaac: float = 1.5  # mimic: MuJoCo's MPKPE / Isaac Lab's (./run.sh eval) on the same clip
 
     @classmethod
     def from_dict(cls, d: dict) -> "Thresholds":
@@ -113,6 +115,8 @@ CHECKS = (  # metric, threshold, passes when
     ("torque_saturation", "max_torque_saturation", lambda v, t: v <= t),
     ("action_rate", "max_action_rate", lambda v, t: v <= t),
     ("sim2sim_joint_rmse", "max_sim2sim_joint_rmse", lambda v, t: v <= t),
+    ("mpkpe_mm", "max_mpkpe_mm", lambda v, t: v <= t),
+    ("mpkpe_vs_isaac", "max_mpkpe_vs_isaac", lambda v, t: v <= t),
 )
 
 

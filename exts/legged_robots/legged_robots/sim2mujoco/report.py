@@ -34,8 +34,40 @@ def plot_scenario(name: str, log: dict, joint_names: list[str], effort_limit: np
             ax.plot(t, log["joint_target"][:, i], "--", lw=0.8, color=line.get_color())
     ax.set(title="joint tracking, left leg (solid: achieved, dashed: target)", ylabel="rad")
     ax.legend(fontsize=7, ncol=4)
-    ax = axes[2]
-    ratio = np.abs(log["torque"]) / effort_limit
+    _torque_panel(axes[2], t, log["torque"], joint_names, effort_limit)
+    return _save(fig, out / f"{name}.png")
+
+
+def plot_clip(name: str, log: dict, joint_names: list[str], tracked_joints: list[str], effort_limit: np.ndarray,
+              out: Path) -> Path:
+    """A mimic clip: body-position and root errors, left-leg joints against the reference, torques."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    t = log["time"]
+    fig, axes = plt.subplots(3, 1, figsize=(11, 11), sharex=True)
+    ax = axes[0]
+    if len(t):
+        ax.plot(t, 1e3 * log["mpkpe"], "C0", label="MPKPE (global) [mm]")
+        ax.plot(t, 1e3 * log["root_error"], "C1", label="root position error [mm]")
+    ax.set(title=f"{name}: tracking error", ylabel="mm")
+    ax.legend(fontsize=7)
+    ax = axes[1]
+    for i, j in enumerate(tracked_joints):
+        if len(t) and j.startswith("left_") and any(k in j for k in TRACKED):
+            line, = ax.plot(t, log["joint_pos"][:, i], lw=1, label=j.removesuffix("_joint"))
+            ax.plot(t, log["joint_ref"][:, i], "--", lw=0.8, color=line.get_color())
+    ax.set(title="left leg (solid: achieved, dashed: reference)", ylabel="rad")
+    ax.legend(fontsize=7, ncol=4)
+    if len(t):
+        _torque_panel(axes[2], t, log["torque"], joint_names, effort_limit)
+    return _save(fig, out / f"{name}.png")
+
+
+def _torque_panel(ax, t, torque, joint_names, effort_limit) -> None:
+    ratio = np.abs(torque) / effort_limit
     for group in ("hip", "knee", "ankle", "torso", "shoulder", "elbow", "wrist"):
         cols = [i for i, j in enumerate(joint_names) if group in j]
         if cols:
@@ -43,8 +75,12 @@ def plot_scenario(name: str, log: dict, joint_names: list[str], effort_limit: np
     ax.axhline(1.0, color="r", lw=0.8)
     ax.set(title="torque / effort limit (max over the group)", xlabel="time [s]", ylim=(0, 1.1))
     ax.legend(fontsize=7, ncol=7)
+
+
+def _save(fig, path: Path) -> Path:
+    import matplotlib.pyplot as plt
+
     fig.tight_layout()
-    path = out / f"{name}.png"
     fig.savefig(path, dpi=80)
     plt.close(fig)
     return path
@@ -62,20 +98,33 @@ def render_mp4(robot, frames: np.ndarray, fps: float, path: Path) -> Path | None
     return path
 
 
-def write_report(out: Path, header: dict, rows: list[dict], thresholds) -> Path:
-    """report.md: what was run, the thresholds, one row per scenario, the plots."""
+def _num(fmt: str, key: str):
+    return lambda r: format(r["metrics"][key], fmt) if r["metrics"].get(key) is not None else "-"
+
+
+VELOCITY_COLUMNS = [("survival [s]", _num(".2f", "survival_s")), ("lin vel RMSE [m/s]", _num(".3f", "lin_vel_rmse")),
+                    ("yaw rate RMSE [rad/s]", _num(".3f", "ang_vel_rmse")),
+                    ("torque sat.", _num(".3f", "torque_saturation")), ("action rate", _num(".3f", "action_rate")),
+                    ("sim2sim joint RMSE [rad]", _num(".3f", "sim2sim_joint_rmse"))]
+MIMIC_COLUMNS = [("survival [s]", _num(".2f", "survival_s")), ("MPKPE [mm]", _num(".1f", "mpkpe_mm")),
+                 ("Isaac Lab MPKPE [mm]", _num(".1f", "isaac_mpkpe_mm")),
+                 ("root-rel. MPKPE [mm]", _num(".1f", "mpkpe_root_relative_mm")),
+                 ("q RMSE [rad]", _num(".3f", "joint_pos_rmse_rad")), ("qd RMSE [rad/s]", _num(".3f", "joint_vel_rmse_rad_s")),
+                 ("root error [m]", _num(".3f", "root_pos_error_m")), ("torque sat.", _num(".3f", "torque_saturation"))]
+
+
+def write_report(out: Path, header: dict, rows: list[dict], thresholds, columns=VELOCITY_COLUMNS,
+                 kind: str = "scenario") -> Path:
+    """report.md: what was run, the thresholds, one row per scenario (or clip), the plots."""
     lines = [f"# sim2mujoco: {'PASS' if all(r['passed'] for r in rows) else 'FAIL'}", ""]
     lines += [f"- {k}: {v}" for k, v in header.items()]
     lines += ["", "Thresholds: " + ", ".join(f"{k} {v}" for k, v in vars(thresholds).items()), ""]
-    cols = ["scenario", "verdict", "survival [s]", "lin vel RMSE [m/s]", "yaw rate RMSE [rad/s]", "torque sat.",
-            "action rate", "sim2sim joint RMSE [rad]", "real-time factor"]
+    cols = [kind, "verdict", *(c for c, _ in columns), "real-time factor"]
     lines += ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for r in rows:
-        m = r["metrics"]
-        gap = f"{m['sim2sim_joint_rmse']:.3f}" if "sim2sim_joint_rmse" in m else "-"
-        lines.append(f"| {r['name']} | {'PASS' if r['passed'] else 'FAIL: ' + '; '.join(r['failed'])} | "
-                     f"{m['survival_s']:.2f} | {m['lin_vel_rmse']:.3f} | {m['ang_vel_rmse']:.3f} | "
-                     f"{m['torque_saturation']:.3f} | {m['action_rate']:.3f} | {gap} | {r['rtf']:.1f}x |")
+        cells = [r["name"], "PASS" if r["passed"] else "FAIL: " + "; ".join(r["failed"]), *(f(r) for _, f in columns),
+                 f"{r['rtf']:.1f}x"]
+        lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
     for r in rows:
         lines += [f"## {r['name']}", "", f"![{r['name']}]({r['plot'].name})", ""]

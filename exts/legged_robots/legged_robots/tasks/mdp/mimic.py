@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 import torch
 
 from isaaclab.managers import CommandTerm, CommandTermCfg, ManagerTermBase, SceneEntityCfg
+from isaaclab.markers import VisualizationMarkers, VisualizationMarkersCfg
+from isaaclab.markers.config import SPHERE_MARKER_CFG
 from isaaclab.utils import configclass
 from isaaclab.utils import math as math_utils
 
@@ -92,6 +94,13 @@ class ExpressiveCommand(CommandTerm):
         if "expressive_goal" not in self.motion.groups:
             raise ValueError("expressive_goal_commands need ref_motion.expressive_goal_fields")
         self.asset = env.scene[cfg.asset_name]
+        untracked = [j for j in self.asset.joint_names if f"{j}_dof_pos" not in self.motion.fields]
+        if untracked:
+            from legged_robots.tasks.utils.errors import UsageError
+
+            raise UsageError(f"ref_motion: clip(s) {', '.join(self.motion.clip_names)} lack the robot's joint(s) "
+                             f"{', '.join(untracked)}: mimic tracks every joint; use clips made for this robot "
+                             "(assets/data/lus2/motions/<variant>/)")
         self.metrics["frame"] = torch.zeros(self.num_envs, device=self.device)
         self.sampler = None
         if cfg.adaptive_sampling and self.motion.cfg.random_start and not cfg.clip_per_env:
@@ -135,6 +144,26 @@ class ExpressiveCommand(CommandTerm):
     def _update_metrics(self):
         self.metrics["frame"][:] = self.motion.steps.float()  # in place: rollouts run under inference mode
 
+    def _set_debug_vis_impl(self, debug_vis: bool):
+        if debug_vis and not hasattr(self, "reference_visualizer"):
+            self.reference_visualizer = VisualizationMarkers(self.cfg.reference_visualizer_cfg)
+        if hasattr(self, "reference_visualizer"):
+            self.reference_visualizer.set_visibility(debug_vis)
+
+    def _debug_vis_callback(self, event):
+        """A marker at each tracked link of the reference frame (where the robot's links should be)."""
+        if not self.asset.is_initialized:
+            return
+        self.reference_visualizer.visualize(translations=self.reference_link_positions().reshape(-1, 3))
+
+    def reference_link_positions(self) -> torch.Tensor:
+        """(num_envs, links, 3) world positions of the clips' links that the robot has, in the current frame."""
+        from refmotion_manager.tracking import reference_body_positions, tracked_links
+
+        if not hasattr(self, "_vis_links"):
+            self._vis_links = tracked_links(self.motion, self.asset.body_names)
+        return reference_body_positions(self.motion, self._vis_links, reference_root_pos(self._env))[0]
+
     def state_dict(self) -> dict:
         return {"failure": self.sampler.failure.cpu().clone()} if self.sampler is not None else {}
 
@@ -153,6 +182,9 @@ class ExpressiveCommandCfg(CommandTermCfg):
     sampling_bin_s: float = 1.0
     sampling_alpha: float = 0.001
     sampling_uniform: float = 0.1  # share of starts drawn uniformly
+    # debug_vis: a sphere at each reference link (the design enables it with a viewer)
+    reference_visualizer_cfg: VisualizationMarkersCfg = SPHERE_MARKER_CFG.replace(
+        prim_path="/Visuals/Command/reference_links")
 
 
 # ---------------------------------------------------------------------------------------------------------

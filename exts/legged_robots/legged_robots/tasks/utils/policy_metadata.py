@@ -59,6 +59,26 @@ def _ray_caster(sensor) -> dict:
     }
 
 
+def _reference(u) -> dict:
+    """For a policy that follows reference clips (mimic): what a deployment must serve it, frame by frame."""
+    if "expressive_goal_commands" not in u.command_manager.active_terms:
+        return {}
+    from pathlib import Path
+
+    motion = u.command_manager.get_term("expressive_goal_commands").motion
+    cfg = motion.cfg
+    files = [cfg.motion_files] if isinstance(cfg.motion_files, str) else list(cfg.motion_files)
+    return {"reference": {
+        "command": "expressive_goal_commands",
+        "goal_fields": list(motion.groups["expressive_goal"]),  # the command's columns, in order
+        "init_state_fields": list(motion.groups.get("init_state", ())),
+        "clips": list(motion.clip_names),
+        "motion_files": [Path(f).name for f in files],
+        "frame_time": float(motion.dt),
+        "robot": Path(cfg.robot_mjcf).stem if cfg.robot_mjcf else None,
+    }}
+
+
 def policy_metadata(env, task: str, group: str = "policy") -> dict:
     u = env.unwrapped
     robot = u.scene["robot"]
@@ -96,6 +116,12 @@ def policy_metadata(env, task: str, group: str = "policy") -> dict:
             "params": {k: v for k, v in (cfg.params or {}).items() if isinstance(v, (int, float, str, bool))},
             "time_out": bool(cfg.time_out),
         }
+        term = getattr(cfg.func, "threshold", None)  # an adaptive threshold: the value it had reached
+        if isinstance(term, float):
+            terminations[name]["threshold"] = term
+        asset_cfg = (cfg.params or {}).get("asset_cfg")
+        if asset_cfg is not None and not isinstance(asset_cfg.joint_ids, slice):
+            terminations[name]["joint_names"] = [robot.joint_names[i] for i in asset_cfg.joint_ids]
     commands = {}
     for cmd_name in u.command_manager.active_terms:
         ranges = getattr(u.command_manager.get_term(cmd_name).cfg, "ranges", None)
@@ -133,5 +159,6 @@ def policy_metadata(env, task: str, group: str = "policy") -> dict:
         "solver_substeps": int(getattr(u.cfg.sim.physics, "num_substeps", 1)),
         "commands": commands,
         "terminations": terminations,
+        **_reference(u),
         "quaternion_convention": "xyzw",  # Isaac Lab 3; MuJoCo uses wxyz
     }

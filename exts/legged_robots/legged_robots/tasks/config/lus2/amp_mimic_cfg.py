@@ -94,9 +94,11 @@ AMP_EPISODE_LENGTH_S = EPISODE_LENGTH_S
 # ---------------------------------------------------------------------------------------------------------
 
 MIMIC_MOTION_FILES = ("stand.pkl", "walk_slow.pkl", "walk_fast.pkl")
-# joints, and the positions relative to the base of the links a deployment cares about (feet, elbows, torso)
-EXPRESSIVE_GOAL_FIELDS = ("joint_dof_pos", "joint_dof_vel", "*_ankle_roll_link_pos_*_b", "*_elbow_link_pos_*_b",
-                          "torso_link_pos_*_b")
+# joints, the base velocities (design 3.6: the command carries linear and angular velocity; without them a
+# walking clip's joints alone do not say how fast the base should move) and the positions relative to the base
+# of the links a deployment cares about (feet, elbows, torso). All readable on a robot without odometry.
+EXPRESSIVE_GOAL_FIELDS = ("joint_dof_pos", "joint_dof_vel", "root_vel_*_b", "root_ang_vel_*_b",
+                          "*_ankle_roll_link_pos_*_b", "*_elbow_link_pos_*_b", "torso_link_pos_*_b")
 MIMIC_REF_LENGTH_S = 2.0  # design 3.8: one reference window per episode
 MIMIC_EPISODE_LENGTH_S = 2.0
 # design 3.4 weights; std: the error at which a term has fallen to 1/e (rad, rad/s, m, m/s)
