@@ -107,6 +107,11 @@ def test_adaptive_threshold_starts_loose_tightens_and_loosens(env):
     assert 0.3 < term.threshold <= 1.5 and term.threshold == pytest.approx(min(1.5, 3 * term.typical))
     term.load_state_dict(saved)
     assert term.threshold == 1.5
+    # the env's own terms are logged at every reset (Metrics/<term>/threshold in tensorboard)
+    u._reset_idx(torch.tensor([0]))
+    for name in ("tracking_lower_dof_error", "tracking_upper_dof_error"):
+        logged = u.extras["log"][f"Metrics/{name}/threshold"]
+        assert float(logged) == pytest.approx(u.termination_manager.get_term_cfg(name).func.threshold)
 
 
 def test_adaptive_sampling_draws_more_starts_where_episodes_fail(env):

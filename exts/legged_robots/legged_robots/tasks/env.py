@@ -39,6 +39,10 @@ class StManagerBasedRLEnv(ManagerBasedRLEnv):
 
     def _reset_idx(self, env_ids) -> None:
         super()._reset_idx(env_ids)
+        for name in self.termination_manager.active_terms:  # adaptive thresholds: the curve a run is judged by
+            value = getattr(self.termination_manager.get_term_cfg(name).func, "threshold_tensor", None)
+            if value is not None:
+                self.extras["log"][f"Metrics/{name}/threshold"] = value
         if GUARD in self.termination_manager.active_terms:  # how many of these resets the guard caused
             lost = self.termination_manager.get_term(GUARD)[env_ids]
             self.extras["log"][BLOWUPS_KEY] = int(lost.sum())

@@ -315,6 +315,11 @@ class tracking_error_adaptive_termination(ManagerTermBase):
     def threshold(self) -> float:
         return float(self._threshold)
 
+    @property
+    def threshold_tensor(self) -> torch.Tensor:
+        """The threshold on the device, for logs (no host read)."""
+        return self._threshold.float().clone()
+
     def update(self, mean_error, ema: float) -> None:
         """``mean_error``: this step's mean error over envs (a float or a 0-d tensor)."""
         self._typical += ema * (mean_error - self._typical)
