@@ -37,6 +37,13 @@ def test_reset_puts_the_robot_at_the_reference_and_the_command_advances_one_fram
     ref = motion.init_state()["joint_pos"]
     limits = robot.data.soft_joint_pos_limits.torch[:, jid]
     assert torch.allclose(robot.data.joint_pos.torch[:, jid], ref.clamp(limits[..., 0], limits[..., 1]), atol=1e-5)
+    # the critic's body states (design 3.5): the expressive links' positions and velocities, here the reference's
+    from refmotion_manager import fields as F
+
+    links = F.links_in(motion.groups["expressive_goal"])
+    critic = u.observation_manager.compute_group("critic")
+    ref_vel = motion.get([f for link in links for f in F.link_vel(link)])
+    assert (critic[:, -ref_vel.shape[1]:] - ref_vel).abs().max() < 0.15  # the last critic term, m/s
     start = motion.frame_index(0).clone()
     for k in range(1, 4):
         env.step(_zero(u))

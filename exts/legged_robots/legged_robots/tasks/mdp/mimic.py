@@ -357,3 +357,12 @@ def expressive_goal_next(env, command_name: str = "expressive_goal_commands") ->
 def robot_expressive_frame(env, asset_cfg: SceneEntityCfg = SceneEntityCfg("robot")) -> torch.Tensor:
     """The robot's own values of the ``expressive_goal`` columns (what the goal is compared with)."""
     return robot_frame(env, reference_motion(env).groups["expressive_goal"], asset_cfg)
+
+
+def robot_expressive_link_vel(env, asset_cfg: SceneEntityCfg = SceneEntityCfg("robot")) -> torch.Tensor:
+    """The linear velocities (base frame) of the links the expressive goal names (design 3.5: the critic's body
+    states are the expressive links' positions and velocities)."""
+    from refmotion_manager import fields as F
+
+    links = F.links_in(reference_motion(env).groups["expressive_goal"])
+    return robot_frame(env, [f for link in links for f in F.link_vel(link)], asset_cfg)

@@ -70,6 +70,7 @@ class Lus2MimicFlatEnvCfg(Lus2FlatEnvCfg):
                                           params={"command_name": "expressive_goal_commands"})
         self.observations.critic.expressive_goal_next = ObsTerm(func=mdp.expressive_goal_next)
         self.observations.critic.expressive_links = ObsTerm(func=mdp.robot_expressive_frame)
+        self.observations.critic.expressive_link_vel = ObsTerm(func=mdp.robot_expressive_link_vel)
         for name in VELOCITY_ONLY_REWARDS:
             setattr(self.rewards, name, None)
         for group, joints in (("upper", UPPER), ("lower", LOWER), ("feet", FEET_JOINTS)):
