@@ -49,3 +49,26 @@ def test_a_zero_action_policy_falls_behind(env):
     env.reset()
     result = evaluate(env, _zero)
     assert result["overall"]["success_rate"] < 1.0 and result["overall"]["mpkpe_mm"] > 10.0, format_table(result)
+
+
+def test_whole_clips_wrap_or_hold_their_last_frame_per_loop_mode(env):
+    """With whole clips (the eval's ``ref_length_s=None``) the command follows each clip's LoopMode: stand is
+    Wrap (starts over), the walks are Clamp (hold their last frame)."""
+    from legged_robots.tasks.mdp.amp import reference_motion, write_reference_state
+
+    u = env.unwrapped
+    env.reset()
+    motion = reference_motion(u)
+    term = u.command_manager.get_term("expressive_goal_commands")
+    assert [motion.clip_names[c] for c in motion.clip_id] == ["stand", "walk_slow", "walk_fast"]
+    assert motion.clip_loop.tolist() == [True, False, False]
+    length = motion.clip_length[motion.clip_id]
+    first = motion.clip_offset[motion.clip_id]
+    steps = int(motion.clip_length.max()) + 3  # past every clip's end
+    ids = torch.arange(u.num_envs)
+    for k in range(1, steps + 1):
+        env.step(_zero(env.get_observations()))
+        write_reference_state(u, ids, motion)  # kept at the reference: no termination interrupts the clip
+        assert (motion.steps == k).all() and torch.equal(term.command, motion.get("expressive_goal"))
+    assert motion.frame_index(0).tolist() == [first[0] + steps % length[0], first[1] + length[1] - 1,
+                                              first[2] + length[2] - 1]
