@@ -48,3 +48,15 @@ def test_bad_overrides_name_the_problem(override, message):
     with pytest.raises(OverrideError, match=message.replace("(", r"\(").replace(")", r"\)")):
         apply_overrides({"env": env}, ["env.name=y", override])
     assert env == Env(), "one bad override and nothing is applied"
+
+
+def test_terms_a_task_adds_after_construction_can_be_overridden_or_switched_off():
+    """Tasks add terms in ``__post_init__`` (mimic's tracking rewards, critic terms): they are not dataclass fields,
+    and are overridable like the others."""
+    env = Env()
+    env.rewards.track_root_pos_exp = Term(weight=2.0)
+    env.rewards.extra_term = Term()
+    apply_overrides({"env": env}, ["env.rewards.track_root_pos_exp.weight=0.5", "env.rewards.extra_term=null"])
+    assert env.rewards.track_root_pos_exp.weight == 0.5 and env.rewards.extra_term is None
+    with pytest.raises(OverrideError, match="closest: env.rewards.track_root_pos_exp"):
+        apply_overrides({"env": env}, ["env.rewards.track_root_pos.weight=1"])

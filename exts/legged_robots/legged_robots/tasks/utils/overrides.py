@@ -19,9 +19,10 @@ class OverrideError(ValueError):
 def _fields(node) -> list[str]:
     if isinstance(node, dict):
         return [str(k) for k in node]
-    if dataclasses.is_dataclass(node):
-        return [f.name for f in dataclasses.fields(node)]
-    return [k for k in vars(node) if not k.startswith("_")] if hasattr(node, "__dict__") else []
+    names = [f.name for f in dataclasses.fields(node)] if dataclasses.is_dataclass(node) else []
+    if hasattr(node, "__dict__"):  # also terms a task adds in __post_init__ (e.g. mimic's tracking rewards)
+        names += [k for k in vars(node) if not k.startswith("_") and k not in names]
+    return names
 
 
 def _get(node, key: str):
