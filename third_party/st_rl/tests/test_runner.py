@@ -186,6 +186,10 @@ def test_bad_runs_and_checkpoints_are_named(tmp_path):
         find_run(tmp_path / "exp", "2025-.*")
     with pytest.raises(CheckpointError, match="has no checkpoint"):
         find_checkpoint(tmp_path / "exp" / "2026-01-01_00-00-00")
+    for name in ("2026-01-02_00-00-00_walk", "2026-01-03_00-00-00_walk", "2026-01-04_00-00-00_stand"):
+        (tmp_path / "exp" / name).mkdir()
+    assert find_run(tmp_path / "exp", "walk").name == "2026-01-03_00-00-00_walk"  # the newest containing it
+    assert find_run(tmp_path / "exp", "2026-01-02.*").name == "2026-01-02_00-00-00_walk"
     with pytest.raises(CheckpointError, match="model_7.pt not found"):
         find_checkpoint(tmp_path / "exp" / "2026-01-01_00-00-00", 7)
     corrupt = tmp_path / "exp" / "2026-01-01_00-00-00" / "model_3.pt"
