@@ -164,7 +164,7 @@ def run_mimic(args, path, policy, robot, mjcf, thresholds, out) -> int:
               + (f" | {'; '.join(failed)}" if failed else ""), flush=True)
     mujoco_result = {"clips": {r["name"]: {k: r["metrics"][k] for k in (
         "episodes", "success_rate", "mpkpe_mm", "mpkpe_root_relative_mm", "joint_pos_rmse_rad", "joint_vel_rmse_rad_s",
-        "root_pos_error_m")} for r in rows}}
+        "root_pos_error_m", "ended_by")} for r in rows}}
     print("MuJoCo:\n" + format_table({**mujoco_result, "overall": _overall(mujoco_result["clips"])}))
     if isaac:
         print("Isaac Lab (./run.sh eval):\n" + format_table(isaac))
@@ -182,9 +182,14 @@ def run_mimic(args, path, policy, robot, mjcf, thresholds, out) -> int:
 
 def _overall(clips: dict) -> dict:
     """Episode-weighted means of the per-clip figures (one episode per clip here)."""
-    keys = next(iter(clips.values())).keys()
-    return {k: (sum(c[k] for c in clips.values()) if k == "episodes" else
-                sum(c[k] for c in clips.values()) / len(clips)) for k in keys}
+    out = {}
+    for k in next(iter(clips.values())):
+        values = [c[k] for c in clips.values()]
+        if k == "ended_by":
+            out[k] = {name: sum(v.get(name, 0) for v in values) for name in dict.fromkeys(n for v in values for n in v)}
+        else:
+            out[k] = sum(values) if k == "episodes" else sum(values) / len(values)
+    return out
 
 
 if __name__ == "__main__":

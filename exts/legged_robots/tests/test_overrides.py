@@ -34,6 +34,8 @@ def test_values_are_parsed_and_typed():
     assert env.rewards.feet_slide.weight == -1.0 and isinstance(env.rewards.feet_slide.weight, float)
     assert env.ranges == (-0.5, 0.5) and env.rewards.feet_air_time.params["std"] == 0.2
     assert rest == ["physics=newton_mjwarp"]
+    apply_overrides({"env": env}, ["env.name=[joint_dof_pos,*_ankle_roll_link_pos_*_b, 0.5]"])  # globs stay strings
+    assert env.name == ["joint_dof_pos", "*_ankle_roll_link_pos_*_b", 0.5]
 
 
 @pytest.mark.parametrize("override, message", [

@@ -72,22 +72,29 @@ class TrackingSummary:
             self.sums[key][alive] += errors[key].detach().cpu().double()[alive]
         self.count[alive] += 1
 
-    def figures(self, mask: torch.Tensor, success: torch.Tensor) -> dict:
+    def figures(self, mask: torch.Tensor, success: torch.Tensor, ended_by=None) -> dict:
+        """The figures of the episodes in ``mask``; ``ended_by``: per episode, the termination that ended it (None:
+        it reached the clip's end), counted per name."""
         c = self.count[mask].clamp(min=1)
         mean = {key: self.sums[key][mask] / c for key in KEYS}
-        return {"episodes": int(mask.sum()), "success_rate": float(success[mask].float().mean()),
+        ended = {}
+        for i in mask.nonzero().flatten().tolist() if ended_by is not None else ():
+            if ended_by[i] is not None:
+                ended[ended_by[i]] = ended.get(ended_by[i], 0) + 1
+        return {"episodes": int(mask.sum()), "success_rate": float(success[mask].float().mean()), "ended_by": ended,
                 "mpkpe_mm": float(1e3 * mean["mpkpe_m"].mean()),
                 "mpkpe_root_relative_mm": float(1e3 * mean["mpkpe_rel_m"].mean()),
                 "joint_pos_rmse_rad": float(mean["joint_pos_se"].sqrt().mean()),
                 "joint_vel_rmse_rad_s": float(mean["joint_vel_se"].sqrt().mean()),
                 "root_pos_error_m": float(mean["root_pos_m"].mean())}
 
-    def result(self, clip_ids: torch.Tensor, clip_names, success: torch.Tensor) -> dict:
+    def result(self, clip_ids: torch.Tensor, clip_names, success: torch.Tensor, ended_by=None) -> dict:
         """``{"clips": {name: figures}, "overall": figures}`` (clips that no episode played are left out)."""
         clip_ids, success = clip_ids.cpu(), success.cpu()
-        per_clip = {name: self.figures(clip_ids == i, success) for i, name in enumerate(clip_names)
+        per_clip = {name: self.figures(clip_ids == i, success, ended_by) for i, name in enumerate(clip_names)
                     if bool((clip_ids == i).any())}
-        return {"clips": per_clip, "overall": self.figures(torch.ones_like(success, dtype=torch.bool), success)}
+        return {"clips": per_clip,
+                "overall": self.figures(torch.ones_like(success, dtype=torch.bool), success, ended_by)}
 
 
 def format_table(result: dict, title: str = "clip") -> str:
@@ -98,5 +105,7 @@ def format_table(result: dict, title: str = "clip") -> str:
     for name, f in [*result["clips"].items(), ("overall", result["overall"])]:
         rows.append(f"{name:<14}{f['episodes']:>9}{100 * f['success_rate']:>8.0f}%{f['mpkpe_mm']:>10.1f}"
                     f"{f['mpkpe_root_relative_mm']:>12.1f}{f['joint_pos_rmse_rad']:>8.3f}"
-                    f"{f['joint_vel_rmse_rad_s']:>9.3f}{f['root_pos_error_m']:>8.3f}")
+                    f"{f['joint_vel_rmse_rad_s']:>9.3f}{f['root_pos_error_m']:>8.3f}"
+                    + (f"  ended by: {', '.join(f'{k} {v}' for k, v in f['ended_by'].items())}"
+                       if f.get("ended_by") else ""))
     return "\n".join(rows)

@@ -169,7 +169,7 @@ def run_clip(policy, robot, motion, clip: int, thresholds, after_step=None) -> t
             log[key].append(value)
     wall = time.perf_counter() - t0
     success = torch.tensor([ended is None])
-    figures = summary.figures(torch.ones(1, dtype=torch.bool), success)
+    figures = summary.figures(torch.ones(1, dtype=torch.bool), success, [ended.split(" ")[0] if ended else None])
     actions = np.asarray(log["action"])
     metrics = {**figures, "terminated_by": ended, "survival_s": steps * robot.policy_dt,
                "survival_fraction": steps / max(last_frame, 1),

@@ -58,6 +58,8 @@ def evaluate(env, policy, max_steps: int | None = None, after_step=None) -> dict
     active = torch.ones(n, dtype=torch.bool)
     success = torch.zeros(n, dtype=torch.bool)
     summary = TrackingSummary(n)
+    ended_by = [None] * n
+    terms = u.termination_manager
     obs = env.get_observations()
     max_steps = max_steps or int(last.max()) + 5
     with torch.inference_mode():
@@ -65,11 +67,14 @@ def evaluate(env, policy, max_steps: int | None = None, after_step=None) -> dict
             obs, _, dones, _ = env.step(policy(obs))
             if after_step is not None:
                 after_step(env)
-            alive = active & ~dones.cpu().bool()
+            done = dones.cpu().bool()
+            for i in (active & done).nonzero().flatten().tolist():  # which term ended it (first that fired)
+                ended_by[i] = next((t for t in terms.active_terms if bool(terms.get_term(t)[i])), "unknown")
+            alive = active & ~done
             summary.add(tracking_errors(env), alive)
             reached = alive & (motion.steps.cpu() >= last)
             success |= reached
-            active &= ~(dones.cpu().bool() | reached)
+            active &= ~(done | reached)
             if not active.any():
                 break
-    return summary.result(clip, motion.clip_names, success)
+    return summary.result(clip, motion.clip_names, success, ended_by)

@@ -53,6 +53,24 @@ def _coerce(old, new, key: str):
     return new
 
 
+def _parse(item: str, text: str):
+    """The value as YAML; a list whose items YAML cannot read alone (glob patterns such as ``*_link_pos_*_b``:
+    ``*`` starts a YAML alias) keeps those items as strings."""
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        if text.startswith("[") and text.endswith("]") and "[" not in text[1:-1]:
+            return [_item(part.strip()) for part in text[1:-1].split(",") if part.strip()]
+        raise OverrideError(f"override {item!r}: cannot parse the value ({err})") from None
+
+
+def _item(text: str):
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+
+
 def override_root(item: str) -> str:
     """``env`` for ``env.a.b=1``, ``physics`` for ``physics=newton_mjwarp``."""
     return item.split("=", 1)[0].split(".", 1)[0]
@@ -87,10 +105,7 @@ def apply_overrides(roots: dict[str, object], overrides: list[str]) -> list[str]
         if leaf not in _fields(node):
             raise OverrideError(f"unknown key {key!r}: {path} has no {leaf!r}; closest: "
                                 f"{_closest(path, leaf, _fields(node))}")
-        try:
-            value = yaml.safe_load(text)
-        except yaml.YAMLError as err:
-            raise OverrideError(f"override {item!r}: cannot parse the value ({err})") from None
+        value = _parse(item, text)
         updates.append((node, leaf, _coerce(_get(node, leaf), value, key)))
     for node, leaf, value in updates:
         if isinstance(node, dict):
