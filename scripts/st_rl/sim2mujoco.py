@@ -164,7 +164,7 @@ def run_mimic(args, path, policy, robot, mjcf, thresholds, out) -> int:
               + (f" | {'; '.join(failed)}" if failed else ""), flush=True)
     mujoco_result = {"clips": {r["name"]: {k: r["metrics"][k] for k in (
         "episodes", "success_rate", "mpkpe_mm", "mpkpe_root_relative_mm", "joint_pos_rmse_rad", "joint_vel_rmse_rad_s",
-        "root_pos_error_m", "ended_by")} for r in rows}}
+        "root_pos_error_m", "ended_by", "survival_s")} for r in rows}}
     print("MuJoCo:\n" + format_table({**mujoco_result, "overall": _overall(mujoco_result["clips"])}))
     if isaac:
         print("Isaac Lab (./run.sh eval):\n" + format_table(isaac))

@@ -51,9 +51,9 @@ def test_a_zero_action_policy_falls_behind(env):
     assert result["overall"]["success_rate"] < 1.0 and result["overall"]["mpkpe_mm"] > 10.0, format_table(result)
 
 
-def test_whole_clips_wrap_or_hold_their_last_frame_per_loop_mode(env):
+def test_whole_clips_wrap_or_end_the_episode_per_loop_mode(env):
     """With whole clips (the eval's ``ref_length_s=None``) the command follows each clip's LoopMode: stand is
-    Wrap (starts over), the walks are Clamp (hold their last frame)."""
+    Wrap (starts over), the walks are Clamp: their episodes end at the last frame, as a time-out."""
     from legged_robots.tasks.mdp.amp import reference_motion, write_reference_state
 
     u = env.unwrapped
@@ -63,12 +63,16 @@ def test_whole_clips_wrap_or_hold_their_last_frame_per_loop_mode(env):
     assert [motion.clip_names[c] for c in motion.clip_id] == ["stand", "walk_slow", "walk_fast"]
     assert motion.clip_loop.tolist() == [True, False, False]
     length = motion.clip_length[motion.clip_id]
+    assert length.tolist() == [101, 201, 201]
     first = motion.clip_offset[motion.clip_id]
-    steps = int(motion.clip_length.max()) + 3  # past every clip's end
     ids = torch.arange(u.num_envs)
-    for k in range(1, steps + 1):
-        env.step(_zero(env.get_observations()))
-        write_reference_state(u, ids, motion)  # kept at the reference: no termination interrupts the clip
+    for k in range(1, 201):
+        _, _, terminated, truncated, _ = u.step(_zero(env.get_observations()))
+        write_reference_state(u, ids, motion)  # kept at the reference: no fall interrupts the clip
         assert (motion.steps == k).all() and torch.equal(term.command, motion.get("expressive_goal"))
-    assert motion.frame_index(0).tolist() == [first[0] + steps % length[0], first[1] + length[1] - 1,
-                                              first[2] + length[2] - 1]
+        assert not (terminated | truncated).any()
+    assert motion.frame_index(0).tolist() == [first[0] + 200 % 101, first[1] + 200, first[2] + 200]
+    _, _, terminated, truncated, _ = u.step(_zero(env.get_observations()))  # the walks are past their end
+    ended = u.termination_manager.get_term("reference_end")
+    assert ended.tolist() == [False, True, True] and truncated.tolist() == [False, True, True] and not terminated.any()
+    assert motion.steps.tolist() == [201, 0, 0] and motion.frame_index(0)[0] == first[0] + 201 % 101

@@ -59,9 +59,11 @@ def tracking_errors(motion, links, root_pos, root_quat_xyzw, body_pos_w, joint_p
 
 
 class TrackingSummary:
-    """Sums of the per-step errors of ``n`` episodes (CPU), then the figures per clip and overall."""
+    """Sums of the per-step errors of ``n`` episodes (CPU), then the figures per clip and overall; ``dt``: the
+    step, for the mean time the episodes lived (``survival_s``)."""
 
-    def __init__(self, n: int):
+    def __init__(self, n: int, dt: float):
+        self.dt = float(dt)
         self.sums = {key: torch.zeros(n, dtype=torch.float64) for key in KEYS}
         self.count = torch.zeros(n, dtype=torch.float64)
 
@@ -82,6 +84,7 @@ class TrackingSummary:
             if ended_by[i] is not None:
                 ended[ended_by[i]] = ended.get(ended_by[i], 0) + 1
         return {"episodes": int(mask.sum()), "success_rate": float(success[mask].float().mean()), "ended_by": ended,
+                "survival_s": float(self.count[mask].mean() * self.dt),
                 "mpkpe_mm": float(1e3 * mean["mpkpe_m"].mean()),
                 "mpkpe_root_relative_mm": float(1e3 * mean["mpkpe_rel_m"].mean()),
                 "joint_pos_rmse_rad": float(mean["joint_pos_se"].sqrt().mean()),
@@ -99,11 +102,12 @@ class TrackingSummary:
 
 def format_table(result: dict, title: str = "clip") -> str:
     """The figures as a text table: one row per clip and the overall row."""
-    head = (f"{title:<14}{'episodes':>9}{'success':>9}{'MPKPE mm':>10}{'root-rel mm':>12}{'q RMSE':>8}"
+    head = (f"{title:<14}{'episodes':>9}{'success':>9}{'alive s':>8}{'MPKPE mm':>10}{'root-rel mm':>12}{'q RMSE':>8}"
             f"{'qd RMSE':>9}{'root m':>8}")
     rows = [head]
     for name, f in [*result["clips"].items(), ("overall", result["overall"])]:
-        rows.append(f"{name:<14}{f['episodes']:>9}{100 * f['success_rate']:>8.0f}%{f['mpkpe_mm']:>10.1f}"
+        rows.append(f"{name:<14}{f['episodes']:>9}{100 * f['success_rate']:>8.0f}%{f['survival_s']:>8.2f}"
+                    f"{f['mpkpe_mm']:>10.1f}"
                     f"{f['mpkpe_root_relative_mm']:>12.1f}{f['joint_pos_rmse_rad']:>8.3f}"
                     f"{f['joint_vel_rmse_rad_s']:>9.3f}{f['root_pos_error_m']:>8.3f}"
                     + (f"  ended by: {', '.join(f'{k} {v}' for k, v in f['ended_by'].items())}"

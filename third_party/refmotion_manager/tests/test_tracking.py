@@ -53,7 +53,7 @@ def test_at_the_reference_every_error_is_zero_and_known_offsets_give_known_error
 
 
 def test_summary_averages_over_the_steps_lived_and_splits_by_clip():
-    s = TrackingSummary(3)
+    s = TrackingSummary(3, dt=0.02)
     step = {"mpkpe_m": torch.tensor([0.01, 0.03, 0.05]), "mpkpe_rel_m": torch.zeros(3),
             "joint_pos_se": torch.tensor([0.01, 0.04, 0.09]), "joint_vel_se": torch.zeros(3), "root_pos_m": torch.zeros(3)}
     s.add(step, torch.tensor([True, True, True]))
@@ -62,6 +62,6 @@ def test_summary_averages_over_the_steps_lived_and_splits_by_clip():
     assert result["clips"]["a"]["episodes"] == 2 and result["clips"]["a"]["success_rate"] == 0.5
     assert math.isclose(result["clips"]["a"]["mpkpe_mm"], (20.0 + 30.0) / 2, rel_tol=1e-6)  # env 0: mean of 10, 30
     assert math.isclose(result["clips"]["b"]["joint_pos_rmse_rad"], 0.3, rel_tol=1e-6)
-    assert result["overall"]["episodes"] == 3
+    assert result["overall"]["episodes"] == 3 and math.isclose(result["clips"]["a"]["survival_s"], 0.03)
     table = format_table(result)
     assert table.splitlines()[0].startswith("clip") and "overall" in table.splitlines()[-1]

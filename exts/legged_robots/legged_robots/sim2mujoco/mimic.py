@@ -128,7 +128,7 @@ def run_clip(policy, robot, motion, clip: int, thresholds, after_step=None) -> t
     start_at_reference(robot, motion, md)
     policy.reset()
     last_frame = int(motion.clip_length[clip]) - 1
-    summary = TrackingSummary(1)
+    summary = TrackingSummary(1, robot.policy_dt)
     log = {k: [] for k in ("time", "mpkpe", "root_error", "joint_pos", "joint_ref", "torque", "saturation", "action",
                            "frames")}
     last_action = np.zeros(policy.action_dim)
@@ -171,8 +171,7 @@ def run_clip(policy, robot, motion, clip: int, thresholds, after_step=None) -> t
     success = torch.tensor([ended is None])
     figures = summary.figures(torch.ones(1, dtype=torch.bool), success, [ended.split(" ")[0] if ended else None])
     actions = np.asarray(log["action"])
-    metrics = {**figures, "terminated_by": ended, "survival_s": steps * robot.policy_dt,
-               "survival_fraction": steps / max(last_frame, 1),
+    metrics = {**figures, "terminated_by": ended, "survival_fraction": steps / max(last_frame, 1),
                "torque_saturation": float(np.mean(log["saturation"])) if steps else 0.0,
                "action_rate": float(np.abs(np.diff(actions, axis=0)).mean()) if steps > 1 else 0.0,
                "rtf": steps * robot.policy_dt / max(wall, 1e-9)}

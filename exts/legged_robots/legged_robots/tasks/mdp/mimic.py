@@ -345,6 +345,12 @@ class tracking_error_adaptive_termination(ManagerTermBase):
         return done
 
 
+def reference_finished(env, command_name: str = "expressive_goal_commands") -> torch.Tensor:
+    """The env's reference reached the end of its window, or of its clip when it plays whole non-looping clips
+    (``ref_length_s=None``): the episode ends there as a time-out, as motion tracking ends at the motion's end."""
+    return env.command_manager.get_term(command_name).motion.finished
+
+
 # ---------------------------------------------------------------------------------------------------------
 # observations (design 3.5): the critic also sees the next goal and the robot's own expressive fields
 # ---------------------------------------------------------------------------------------------------------

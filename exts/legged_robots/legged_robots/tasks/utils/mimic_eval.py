@@ -57,7 +57,7 @@ def evaluate(env, policy, max_steps: int | None = None, after_step=None) -> dict
     last = (motion.clip_length[clip] - 1).cpu()
     active = torch.ones(n, dtype=torch.bool)
     success = torch.zeros(n, dtype=torch.bool)
-    summary = TrackingSummary(n)
+    summary = TrackingSummary(n, u.step_dt)
     ended_by = [None] * n
     terms = u.termination_manager
     obs = env.get_observations()

@@ -82,6 +82,8 @@ class Lus2MimicFlatEnvCfg(Lus2FlatEnvCfg):
         for kind in ("pos", "quat", "rotation", "lin_vel", "ang_vel"):
             term = f"track_root_{kind}_exp"
             setattr(self.rewards, term, _track(mdp.track_root_exp, term, kind=kind))
+        # whole clips (ref_length_s=None) end the episode at the clip's end; with a window it ends with time_out
+        self.terminations.reference_end = DoneTerm(func=mdp.reference_finished, time_out=True)
         for term, error, joints in (("tracking_lower_dof_error", "lower_joint_pos", LOWER),
                                     ("tracking_upper_dof_error", "upper_joint_pos", UPPER),
                                     ("tracking_root_pos_error", "root_pos", None)):
