@@ -4,6 +4,7 @@ are one-line errors before training starts."""
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 pytestmark = pytest.mark.sim
@@ -71,6 +72,24 @@ def assert_mujoco_replays_the_reference_exactly(policy_path):
     md = policy.metadata
     assert md["reference"]["clips"] == ["stand", "walk_slow", "walk_fast"] and md["reference"]["frame_time"] == 0.02
     robot, motion = MujocoRobot(robot_mjcf(md), md), mimic.load_reference(md)
+    # the reference root pose the policy sees: none at the reference, the known offset when the robot is moved
+    from legged_robots.sim2mujoco.observations import ObservationBuilder
+
+    builder, zeros = ObservationBuilder(md), np.zeros(len(md["joint_names"]))
+    motion.reset(clip_ids=[1], start_frames=[0])
+    mimic.start_at_reference(robot, motion, md)
+    seen = lambda: builder.term_values(robot, zeros, motion.get("expressive_goal")[0].numpy(),  # noqa: E731
+                                       mimic.reference_root(motion))["reference_root_pose"]
+    assert np.allclose(seen(), [0, 0, 0, 1, 0, 0, 0, 1, 0], atol=1e-5)
+    robot.data.qpos[0] += 0.1  # 10 cm along world x
+    robot.data.qpos[3:7] = [np.cos(np.pi / 4), 0, 0, np.sin(np.pi / 4)]  # yawed 90 degrees
+    import mujoco
+
+    mujoco.mj_kinematics(robot.model, robot.data)
+    ref_pos, _ = mimic.reference_root(motion)
+    expected_pos = robot.base_rot.T @ (ref_pos - robot.base_pos)
+    assert np.allclose(expected_pos[:2], [0.0, 0.1], atol=0.02)  # the reference is now to the robot's left
+    assert np.allclose(seen()[:3], expected_pos, atol=1e-6) and np.allclose(seen()[3:5], [0, -1], atol=0.05)
     for i, name in enumerate(motion.clip_names):
         m, _ = mimic.run_clip(policy, robot, motion, i, Thresholds(), after_step=lambda r, mo: mimic.start_at_reference(r, mo, md))
         assert m["success_rate"] == 1.0 and m["terminated_by"] is None, (name, m)

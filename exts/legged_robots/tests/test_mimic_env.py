@@ -37,6 +37,9 @@ def test_reset_puts_the_robot_at_the_reference_and_the_command_advances_one_fram
     ref = motion.init_state()["joint_pos"]
     limits = robot.data.soft_joint_pos_limits.torch[:, jid]
     assert torch.allclose(robot.data.joint_pos.torch[:, jid], ref.clamp(limits[..., 0], limits[..., 1]), atol=1e-5)
+    # at the reference, the reference root is where the robot's is: zero offset, identity rotation (9 values)
+    pose = u.observation_manager.compute_group("policy")[:, -9:]
+    assert torch.allclose(pose, torch.tensor([0.0, 0, 0, 1, 0, 0, 0, 1, 0]).expand(3, 9), atol=1e-4)
     # the critic's body states (design 3.5): the expressive links' positions and velocities, here the reference's
     from refmotion_manager import fields as F
 

@@ -92,6 +92,14 @@ class TrackingTerminations:
         return None
 
 
+def reference_root(motion) -> tuple[np.ndarray, np.ndarray]:
+    """World position and w-x-y-z orientation of the reference root (the robot started at the clip's own pose, so
+    no re-anchoring)."""
+    from refmotion_manager import fields as F
+
+    return motion.get(list(F.ROOT_POS))[0].numpy(), motion.get(list(F.ROOT_ROT))[0].numpy()
+
+
 def start_at_reference(robot, motion, metadata) -> None:
     """The robot at the reference's current frame (joints clamped to the soft limits, as Isaac Lab resets it)."""
     from refmotion_manager import quat
@@ -138,7 +146,7 @@ def run_clip(policy, robot, motion, clip: int, thresholds, after_step=None) -> t
     alive = torch.ones(1, dtype=torch.bool)
     for k in range(last_frame):
         goal = motion.get(GOAL)[0].numpy()
-        action = policy(builder.build(robot, last_action, goal))
+        action = policy(builder.build(robot, last_action, goal, reference_root(motion)))
         robot.apply_action(action)
         robot.step()
         last_action = action

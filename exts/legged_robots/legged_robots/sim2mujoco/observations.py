@@ -53,6 +53,20 @@ def _height_scan(robot, ctx, term):
     return robot.data.xpos[body][2] - robot.ray_hits_z(caster) - float(term["params"].get("offset", 0.5))
 
 
+def _reference_root_pose_b(robot, ctx, term):
+    """The reference root's position and orientation (rotation matrix's first two columns) in the robot's base
+    frame (mdp.reference_root_pose_b); the mimic runner passes the reference root as ``reference``."""
+    if ctx.get("reference") is None:
+        raise PolicyMetadataError(f"observation term '{term['name']}' needs the reference clip's root pose; run the "
+                                  "policy on its clips (sim2mujoco serves them for a mimic policy)")
+    from refmotion_manager import quat
+
+    ref_pos, ref_quat_wxyz = ctx["reference"]
+    rot = robot.base_rot
+    rel = rot.T @ quat.to_matrix(np.asarray(ref_quat_wxyz, float))
+    return np.concatenate([rot.T @ (np.asarray(ref_pos, float) - robot.base_pos), rel[:, 0], rel[:, 1]])
+
+
 # Isaac Lab observation function name -> how to compute it here
 TERMS = {
     "base_lin_vel": _base_lin_vel,
@@ -63,6 +77,7 @@ TERMS = {
     "last_action": _last_action,
     "generated_commands": _generated_commands,
     "height_scan": _height_scan,
+    "reference_root_pose_b": _reference_root_pose_b,
 }
 
 
@@ -95,9 +110,11 @@ class ObservationBuilder:
     def reset(self) -> None:
         self._history = {name: deque(maxlen=h) for name, _, _, _, _, h in self.terms if h > 0}
 
-    def term_values(self, robot, last_action, command) -> dict[str, np.ndarray]:
-        """Each term after clip and scale, before history (for term-by-term comparisons)."""
-        ctx = {"last_action": np.asarray(last_action, float), "command": np.asarray(command, float)}
+    def term_values(self, robot, last_action, command, reference=None) -> dict[str, np.ndarray]:
+        """Each term after clip and scale, before history (for term-by-term comparisons). ``reference``: (world
+        position, w-x-y-z orientation) of the reference root, for a mimic policy."""
+        ctx = {"last_action": np.asarray(last_action, float), "command": np.asarray(command, float),
+               "reference": reference}
         out = {}
         for name, fn, dim, scale, clip, _ in self.terms:
             value = np.asarray(fn(robot, ctx, self._meta[name]), float).reshape(-1)
@@ -111,9 +128,9 @@ class ObservationBuilder:
             out[name] = value
         return out
 
-    def build(self, robot, last_action, command) -> np.ndarray:
+    def build(self, robot, last_action, command, reference=None) -> np.ndarray:
         parts = []
-        for name, value in self.term_values(robot, last_action, command).items():
+        for name, value in self.term_values(robot, last_action, command, reference).items():
             if name in self._history:
                 hist = self._history[name]
                 if not hist:

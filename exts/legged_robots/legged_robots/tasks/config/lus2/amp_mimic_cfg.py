@@ -99,6 +99,10 @@ MIMIC_MOTION_FILES = ("stand.pkl", "walk_slow.pkl", "walk_fast.pkl")
 # of the links a deployment cares about (feet, elbows, torso). All readable on a robot without odometry.
 EXPRESSIVE_GOAL_FIELDS = ("joint_dof_pos", "joint_dof_vel", "root_vel_*_b", "root_ang_vel_*_b",
                           "*_ankle_roll_link_pos_*_b", "*_elbow_link_pos_*_b", "torso_link_pos_*_b")
+# The reference root's pose seen from the robot in the policy's observation (BeyondMimic's anchor): without it a
+# tracker cannot see that it drifts from the clip's path; on a robot it needs the base's world pose (odometry).
+# False (or env.observations.policy.reference_root_pose=null): a policy that needs joints and an IMU only.
+MIMIC_OBSERVE_REFERENCE_POSE = True
 MIMIC_REF_LENGTH_S = 2.0  # design 3.8: one reference window per episode
 MIMIC_EPISODE_LENGTH_S = 2.0
 # design 3.4 weights; std: the error at which a term has fallen to 1/e (rad, rad/s, m, m/s)

@@ -68,6 +68,8 @@ class Lus2MimicFlatEnvCfg(Lus2FlatEnvCfg):
             obs.velocity_commands = None
             obs.expressive_goal = ObsTerm(func=mdp.generated_commands,
                                           params={"command_name": "expressive_goal_commands"})
+            if tune.MIMIC_OBSERVE_REFERENCE_POSE:
+                obs.reference_root_pose = ObsTerm(func=mdp.reference_root_pose_b)
         self.observations.critic.expressive_goal_next = ObsTerm(func=mdp.expressive_goal_next)
         self.observations.critic.expressive_links = ObsTerm(func=mdp.robot_expressive_frame)
         self.observations.critic.expressive_link_vel = ObsTerm(func=mdp.robot_expressive_link_vel)
