@@ -135,6 +135,9 @@ def run_mimic(args, path, policy, robot, mjcf, thresholds, out) -> int:
     if unknown:
         raise ValueError(f"clip(s) {', '.join(unknown)} not among the policy's: {', '.join(names)}")
     isaac, isaac_path = mimic.isaac_figures(path, args.isaac_eval)
+    if isaac and md.get("checkpoint") and Path(isaac.get("checkpoint", "")).name != Path(md["checkpoint"]).name:
+        print(f"[sim2mujoco] note: Isaac Lab's figures are of {isaac.get('checkpoint')}, the policy was exported from "
+              f"{md['checkpoint']}; run ./run.sh eval for the same checkpoint to compare like with like")
     out.mkdir(parents=True, exist_ok=True)
     print(f"[sim2mujoco] {path} | task {md.get('task')} | {mjcf.name} | timestep {robot.model.opt.timestep:g} s, "
           f"policy every {robot.steps_per_action} steps ({robot.policy_dt:g} s) | mimic: {len(clips)} clips, "

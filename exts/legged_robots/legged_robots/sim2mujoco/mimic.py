@@ -123,6 +123,7 @@ def start_at_reference(robot, motion, metadata) -> None:
 def run_clip(policy, robot, motion, clip: int, thresholds, after_step=None) -> tuple[dict, dict]:
     """One episode of clip ``clip`` from its first frame. Returns (metrics, log arrays). ``after_step(robot,
     motion)`` runs after each step (a test's kinematic replay)."""
+    from refmotion_manager import quat
     from refmotion_manager.tracking import TrackingSummary, tracked_links, tracking_errors
 
     md = policy.metadata
@@ -150,7 +151,7 @@ def run_clip(policy, robot, motion, clip: int, thresholds, after_step=None) -> t
         robot.apply_action(action)
         robot.step()
         last_action = action
-        ref_root = motion.get(["root_pos_x", "root_pos_y", "root_pos_z"])[0].numpy()
+        ref_root = reference_root(motion)[0]
         tilt = float(np.arccos(np.clip(-robot.projected_gravity[2], -1.0, 1.0)))
         if robot.base_pos[2] < thresholds.min_base_height:
             ended = f"base_height ({robot.base_pos[2]:.2f} m < {thresholds.min_base_height} m)"
@@ -164,10 +165,9 @@ def run_clip(policy, robot, motion, clip: int, thresholds, after_step=None) -> t
         if after_step is not None:
             after_step(robot, motion)
         steps += 1
-        x = robot.base_quat
-        errors = tracking_errors(motion, links, t(robot.base_pos), t([x[1], x[2], x[3], x[0]]),
+        errors = tracking_errors(motion, links, t(robot.base_pos), t(quat.wxyz_to_xyzw(robot.base_quat)),
                                  t(robot.data.xpos[body_ids]), t(robot.joint_pos[jid]), t(robot.joint_vel[jid]),
-                                 motion.get(["root_pos_x", "root_pos_y", "root_pos_z"]))
+                                 t(reference_root(motion)[0]))
         summary.add(errors, alive)
         ref_q = motion.get([f"{j}_dof_pos" for j in motion.init_joint_names])[0].numpy()
         for key, value in (("time", (k + 1) * robot.policy_dt), ("mpkpe", float(errors["mpkpe_m"][0])),
