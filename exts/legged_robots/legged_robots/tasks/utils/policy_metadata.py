@@ -65,9 +65,11 @@ def _reference(u) -> dict:
         return {}
     from pathlib import Path
 
+    from refmotion_manager.loading import expand_files
+
     motion = u.command_manager.get_term("expressive_goal_commands").motion
     cfg = motion.cfg
-    files = [cfg.motion_files] if isinstance(cfg.motion_files, str) else list(cfg.motion_files)
+    files = expand_files(cfg.motion_files)  # the files the clips came from (globs resolved)
     return {"reference": {
         "command": "expressive_goal_commands",
         "goal_fields": list(motion.groups["expressive_goal"]),  # the command's columns, in order
