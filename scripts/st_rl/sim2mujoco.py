@@ -107,20 +107,11 @@ def main(argv=None) -> int:
             isaac.close()
     header = {"policy": str(path), "task": md.get("task"), "mjcf": str(mjcf), "timestep": robot.model.opt.timestep,
               "policy_dt": robot.policy_dt}
-    path_md = report.write_report(out, header, rows, thresholds)
-    (out / "metrics.json").write_text(json.dumps(
-        {r["name"]: {**r["metrics"], "passed": r["passed"], "failed": r["failed"], "rtf": r["rtf"]} for r in rows},
-        indent=2, default=float))
-    ok = all(r["passed"] for r in rows)
-    print(f"[sim2mujoco] {'PASS' if ok else 'FAIL'}: {sum(r['passed'] for r in rows)}/{len(rows)} scenarios | "
-          f"report {path_md}")
-    return 0 if ok else 1
+    return _finish(out, header, rows, thresholds, "scenarios")
 
 
 def run_mimic(args, path, policy, robot, mjcf, thresholds, out) -> int:
     """Each clip of a mimic policy, from its first frame, against Isaac Lab's eval figures where they exist."""
-    import json
-
     from legged_robots.sim2mujoco import evaluate, mimic, report
     from refmotion_manager.tracking import format_table
 
@@ -173,18 +164,25 @@ def run_mimic(args, path, policy, robot, mjcf, thresholds, out) -> int:
         print("Isaac Lab (./run.sh eval):\n" + format_table(isaac))
     header = {"policy": str(path), "task": md.get("task"), "mjcf": str(mjcf), "timestep": robot.model.opt.timestep,
               "policy_dt": robot.policy_dt, "Isaac Lab figures": str(isaac_path) if isaac else "none (./run.sh eval)"}
-    path_md = report.write_report(out, header, rows, thresholds, columns=report.MIMIC_COLUMNS, kind="clip")
+    return _finish(out, header, rows, thresholds, "clips", columns=report.MIMIC_COLUMNS)
+
+
+def _finish(out, header: dict, rows: list[dict], thresholds, what: str, **report_kwargs) -> int:
+    """report.md and metrics.json under ``out``, the verdict line; exit code 0 on PASS, 1 on FAIL."""
+    from legged_robots.sim2mujoco import report
+
+    path_md = report.write_report(out, header, rows, thresholds, kind=what.removesuffix("s"), **report_kwargs)
     (out / "metrics.json").write_text(json.dumps(
         {r["name"]: {**r["metrics"], "passed": r["passed"], "failed": r["failed"], "rtf": r["rtf"]} for r in rows},
         indent=2, default=float))
     ok = all(r["passed"] for r in rows)
-    print(f"[sim2mujoco] {'PASS' if ok else 'FAIL'}: {sum(r['passed'] for r in rows)}/{len(rows)} clips | "
+    print(f"[sim2mujoco] {'PASS' if ok else 'FAIL'}: {sum(r['passed'] for r in rows)}/{len(rows)} {what} | "
           f"report {path_md}")
     return 0 if ok else 1
 
 
 def _overall(clips: dict) -> dict:
-    """Episode-weighted means of the per-clip figures (one episode per clip here)."""
+    """Means of the per-clip figures over the clips (one episode each), episodes and endings summed."""
     out = {}
     for k in next(iter(clips.values())):
         values = [c[k] for c in clips.values()]

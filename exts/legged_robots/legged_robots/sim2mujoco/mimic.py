@@ -146,19 +146,18 @@ def run_clip(policy, robot, motion, clip: int, thresholds, after_step=None) -> t
     t = lambda x: torch.as_tensor(np.asarray(x, np.float32))[None]  # noqa: E731  one env
     alive = torch.ones(1, dtype=torch.bool)
     for k in range(last_frame):
-        goal = motion.get(GOAL)[0].numpy()
-        action = policy(builder.build(robot, last_action, goal, reference_root(motion)))
+        goal, root = motion.get(GOAL)[0].numpy(), reference_root(motion)  # the frame this action is for
+        action = policy(builder.build(robot, last_action, goal, root))
         robot.apply_action(action)
         robot.step()
         last_action = action
-        ref_root = reference_root(motion)[0]
         tilt = float(np.arccos(np.clip(-robot.projected_gravity[2], -1.0, 1.0)))
         if robot.base_pos[2] < thresholds.min_base_height:
             ended = f"base_height ({robot.base_pos[2]:.2f} m < {thresholds.min_base_height} m)"
         elif tilt > thresholds.max_tilt:
             ended = f"bad_orientation ({tilt:.2f} rad > {thresholds.max_tilt} rad)"
         else:  # against the frame the action was meant for, as the training's terminations
-            ended = terminations.check(robot, motion, ref_root)
+            ended = terminations.check(robot, motion, root[0])
         if ended:
             break
         motion.step()

@@ -118,9 +118,9 @@ def policy_metadata(env, task: str, group: str = "policy") -> dict:
             "params": {k: v for k, v in (cfg.params or {}).items() if isinstance(v, (int, float, str, bool))},
             "time_out": bool(cfg.time_out),
         }
-        term = getattr(cfg.func, "threshold", None)  # an adaptive threshold: the value it had reached
-        if isinstance(term, float):
-            terminations[name]["threshold"] = term
+        threshold = getattr(cfg.func, "threshold", None)  # an adaptive threshold: the value it had reached
+        if isinstance(threshold, float):
+            terminations[name]["threshold"] = threshold
         asset_cfg = (cfg.params or {}).get("asset_cfg")
         if asset_cfg is not None and not isinstance(asset_cfg.joint_ids, slice):
             terminations[name]["joint_names"] = [robot.joint_names[i] for i in asset_cfg.joint_ids]
