@@ -164,3 +164,19 @@ def test_adaptive_state_is_saved_and_restored_with_the_env(env):
     u.load_checkpoint_state(state)
     assert term.threshold == 0.6 and float(sampler.failure[3]) == 0.5
     sampler.failure.zero_()
+
+
+def test_root_termination_ends_an_env_that_drifts_off_the_clips_path(env):
+    """On by default where the policy sees the reference root: env 0 put 0.5 m beside its reference root ends once
+    the threshold has tightened to its min (0.4 m); the others, at their reference, go on."""
+    u = env.unwrapped
+    env.reset()
+    cfg = u.termination_manager.get_term_cfg("tracking_root_pos_error")
+    cfg.func.load_state_dict({"typical": 0.05, "threshold": 0.4})
+    robot = u.scene["robot"]
+    pose = robot.data.root_pose_w.torch.clone()
+    pose[0, 1] += 0.5
+    robot.write_root_pose_to_sim_index(root_pose=pose)
+    assert cfg.func(u, **cfg.params).tolist() == [True, False, False]
+    cfg.func.load_state_dict({"typical": 2.0 / 3.0, "threshold": 2.0})
+    env.reset()

@@ -272,3 +272,14 @@ def test_isaaclab_agent_entry_points_carry_the_st_rl_numbers(task):
     assert a["learning_rate_scheduler_kwargs"] == {"kl_threshold": st.algorithm.desired_kl}
     assert sk["models"]["policy"]["network"][0]["input"] == "OBSERVATIONS"  # actor: the policy group
     assert sk["models"]["value"]["network"][0]["input"] == "STATES"  # critic: the privileged group
+
+
+def test_mimic_ends_drift_off_the_path_only_where_the_policy_sees_the_reference_root(monkeypatch):
+    from legged_robots.tasks.config.lus2 import amp_mimic_cfg as tune
+
+    term = load("St-Mimic-Flat-Lus2").terminations.tracking_root_pos_error
+    assert (term.params["error"], term.params["min"], term.params["max"]) == ("root_pos", 0.4, 2.0)  # design 3.7
+    monkeypatch.setattr(tune, "MIMIC_OBSERVE_REFERENCE_POSE", False)
+    cfg = load("St-Mimic-Flat-Lus2")
+    assert getattr(cfg.observations.policy, "reference_root_pose", None) is None
+    assert getattr(cfg.terminations, "tracking_root_pos_error", None) is None

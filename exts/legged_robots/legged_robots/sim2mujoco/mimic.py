@@ -64,8 +64,9 @@ def load_reference(metadata: dict, motions_dir: str | Path | None = None):
 
 
 class TrackingTerminations:
-    """The training's tracking-error terminations at the thresholds the policy was exported with: RMS position
-    error of the term's joints against the current reference frame above the threshold ends the episode."""
+    """The training's tracking-error terminations at the thresholds the policy was exported with: the RMS position
+    error of the term's joints against the current reference frame, or the root's distance to the reference root,
+    above the threshold ends the episode."""
 
     def __init__(self, metadata: dict):
         names = metadata["joint_names"]

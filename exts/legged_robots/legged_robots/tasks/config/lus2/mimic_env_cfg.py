@@ -90,6 +90,8 @@ class Lus2MimicFlatEnvCfg(Lus2FlatEnvCfg):
                                     ("tracking_upper_dof_error", "upper_joint_pos", UPPER),
                                     ("tracking_root_pos_error", "root_pos", None)):
             limits = tune.TRACKING_TERMINATIONS[term]
+            if error == "root_pos" and not tune.MIMIC_OBSERVE_REFERENCE_POSE:
+                limits = None  # a policy that cannot see its drift is not ended for it
             if limits is not None:
                 params = {"error": error, "min": limits[0], "max": limits[1]}
                 if joints:
