@@ -109,5 +109,11 @@ def test_command_ranges_widen_only_when_tracking_is_good():
     assert ranges.lin_vel_y == pytest.approx((-0.2, 0.2)) and ranges.ang_vel_z == (-0.1, 0.1)
     env.common_step_counter = 3000
     assert term(env, ids, **params) == pytest.approx(0.35)  # capped at the limit
+    saved = term.state_dict()  # what a checkpoint keeps: a resumed run and the export start from these ranges
+    assert saved == {"lin_vel_x": [pytest.approx(-0.35), pytest.approx(0.35)],
+                     "lin_vel_y": [pytest.approx(-0.3), pytest.approx(0.3)]}
+    ranges.lin_vel_x, ranges.lin_vel_y = (-0.2, 0.2), (-0.1, 0.1)
+    term.load_state_dict(saved)
+    assert ranges.lin_vel_x == pytest.approx((-0.35, 0.35)) and ranges.lin_vel_y == pytest.approx((-0.3, 0.3))
     with pytest.raises(ValueError, match=r"limits\['lin_vel_x'\] = \(1, -1\) has min > max"):
         mdp.command_velocity_levels(NS(params={"limits": {"lin_vel_x": (1, -1)}}), env)

@@ -71,9 +71,17 @@ class StManagerBasedRLEnv(ManagerBasedRLEnv):
         return reference_motion(self).sample_amp_windows(int(num_samples)).reshape(int(num_samples), -1)
 
     # -- env-side state learned during training that a resumed run must continue from (st_rl saves it with each
-    #    checkpoint): adaptive tracking-error thresholds, adaptive start sampling
+    #    checkpoint): adaptive tracking-error thresholds, adaptive start sampling, the command ranges a curriculum
+    #    has widened (without them a resumed run, and the export, would start from the narrow initial ranges)
+    def _curriculum_terms(self):
+        manager = getattr(self, "curriculum_manager", None)
+        return {} if manager is None else dict(zip(manager.active_terms, manager._term_cfgs))
+
     def checkpoint_state(self) -> dict:
         state = {}
+        for name, cfg in self._curriculum_terms().items():
+            if hasattr(cfg.func, "state_dict"):
+                state[f"curriculum/{name}"] = cfg.func.state_dict()
         for name in self.termination_manager.active_terms:
             func = self.termination_manager.get_term_cfg(name).func
             if hasattr(func, "state_dict"):
@@ -91,6 +99,8 @@ class StManagerBasedRLEnv(ManagerBasedRLEnv):
                 self.termination_manager.get_term_cfg(name).func.load_state_dict(value)
             elif kind == "command" and name in self.command_manager.active_terms:
                 self.command_manager.get_term(name).load_state_dict(value)
+            elif kind == "curriculum" and name in self._curriculum_terms():
+                self._curriculum_terms()[name].func.load_state_dict(value)
 
     @property
     def physics_blowups(self) -> int:

@@ -44,7 +44,9 @@ class command_velocity_levels(ManagerTermBase):
 
     Once per episode length, if the resetting envs' mean ``reward_term_name`` episode return per second
     exceeds ``threshold`` x its weight (tracking is good at the current ranges), every range in ``limits``
-    grows by ``delta`` on both sides, up to its limit. Returns the current ``lin_vel_x`` upper bound."""
+    grows by ``delta`` on both sides, up to its limit. Returns the current ``lin_vel_x`` upper bound. The ranges
+    reached go into each checkpoint (``state_dict``): a resumed run continues from them, and play exports them as
+    the ranges the policy was trained with."""
 
     def __init__(self, cfg: CurriculumTermCfg, env: ManagerBasedRLEnv):
         super().__init__(cfg, env)
@@ -70,3 +72,11 @@ class command_velocity_levels(ManagerTermBase):
                     lo, hi = getattr(self._ranges, name)
                     setattr(self._ranges, name, (max(lo - delta, lo_limit), min(hi + delta, hi_limit)))
         return float(self._ranges.lin_vel_x[1])
+
+    def state_dict(self) -> dict:
+        return {name: list(getattr(self._ranges, name)) for name in self.cfg.params["limits"]}
+
+    def load_state_dict(self, state: dict) -> None:
+        for name, (lo, hi) in state.items():
+            if hasattr(self._ranges, name):
+                setattr(self._ranges, name, (float(lo), float(hi)))
