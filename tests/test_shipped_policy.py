@@ -1,5 +1,6 @@
-"""The shipped lus2 policy (policies/lus2_flat/): what the README's "try it" runs. It must keep passing the five
-default sim2mujoco scenarios with the default thresholds (plain MuJoCo, a few seconds)."""
+"""The shipped lus2 policy (policies/lus2_flat/): what the README's "try it" runs, and the walking verdict's
+bad input: the policy this project shipped until a walker replaced it, kept as test data, stands when asked to
+walk and must FAIL the verdict (plain MuJoCo, about 15 s)."""
 
 import json
 import subprocess
@@ -10,6 +11,7 @@ import pytest
 pytestmark = pytest.mark.sim
 ROOT = Path(__file__).resolve().parents[1]
 POLICY = ROOT / "policies" / "lus2_flat" / "policy.onnx"
+STANDING = ROOT / "tests" / "data" / "lus2_standing" / "policy.onnx"
 
 
 def test_shipped_policy_carries_its_metadata():
@@ -21,9 +23,22 @@ def test_shipped_policy_carries_its_metadata():
     assert POLICY.stat().st_size < 5_000_000
 
 
-def test_shipped_policy_passes_sim2mujoco(tmp_path):
-    out = subprocess.run([str(ROOT / "run.sh"), "sim2mujoco", "--policy", str(POLICY), "--out", str(tmp_path)],
+def test_a_standing_policy_fails_every_moving_scenario_on_tracking(tmp_path):
+    out = subprocess.run([str(ROOT / "run.sh"), "sim2mujoco", "--policy", str(STANDING), "--out", str(tmp_path)],
                          capture_output=True, text=True, timeout=600)
-    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
-    assert "PASS: 5/5 scenarios" in out.stdout
-    assert not (POLICY.parent / "sim2mujoco").exists()  # results go under --out (logs/ by default), not here
+    assert out.returncode == 1, out.stdout[-3000:] + out.stderr[-3000:]
+    assert "FAIL: 0/11 scenarios" in out.stdout
+    # its trained ranges were the curriculum's start (+-0.2 m/s): the faster scenarios are named, and run
+    assert "warning: scenario forward_1.0: forward 1 m/s outside lin_vel_x [-0.2, 0.2]" in out.stdout
+    m = json.loads((tmp_path / "metrics.json").read_text())
+    for name, r in m.items():
+        if name == "stand":
+            continue
+        tracking = [f for f in r["failed"] if "mean_error" in f or "rmse" in f]
+        assert tracking, (name, r["failed"])
+        if name != "push_recovery":  # it survives, standing; the 0.5 m/s pushes topple it
+            assert r["survival_fraction"] == 1.0 and not r["fell"], (name, r)
+    assert m["forward_1.0"]["lin_vel_x_mean_error"] > 0.9  # the error is the command: it does not move
+    report = (tmp_path / "report.md").read_text()
+    assert report.startswith("# sim2mujoco: FAIL") and "- thresholds: pinned defaults" in report
+    assert not (STANDING.parent / "sim2mujoco").exists()  # results go under --out (logs/ by default), not here

@@ -44,6 +44,10 @@ def test_train_resume_play_export(tmp_path):
     exp = tmp_path / "logs" / "st_rl" / "lus2_flat"
     (run_a,) = list(exp.iterdir())
     assert (run_a / "model_1.pt").is_file()
+    import torch
+
+    env_state = torch.load(run_a / "model_1.pt", weights_only=False)["infos"]["env_state"]
+    assert env_state["curriculum/command_levels"]["lin_vel_x"] == [-0.2, 0.2]  # the ranges the curriculum reached
     assert (run_a / "params" / "env.yaml").is_file() and (run_a / "params" / "agent.yaml").is_file()
     assert "num_steps_per_env: 8" in (run_a / "params" / "agent.yaml").read_text()
     assert "NewtonMujocoCManager" in (run_a / "params" / "env.yaml").read_text(), "CPU default physics, as run"
@@ -56,10 +60,11 @@ def test_train_resume_play_export(tmp_path):
     run_b = max(exp.iterdir())
     assert (run_b / "model_2.pt").is_file()
 
-    play = run("play.py", "lus2", "--steps", "60", "--num_envs", "2",
+    play = run("play.py", "lus2", "--steps", "110", "--num_envs", "2",
                "agent.policy.actor_hidden_dims=[64,64]", "agent.policy.critic_hidden_dims=[64,64]", cwd=tmp_path)
     assert play.returncode == 0, play.stdout[-3000:] + play.stderr[-3000:]
     assert "(ok, tolerance 1e-05)" in play.stdout
+    assert "[play] velocity tracking" in play.stdout  # figures, or that nothing lived past 2 s to judge
     exported = run_b / "exported"
     meta = json.loads((exported / "policy.json").read_text())
     assert {"policy.onnx", "policy.pt", "policy.json"} <= {p.name for p in exported.iterdir()}
@@ -78,6 +83,21 @@ def test_train_resume_play_export(tmp_path):
     assert "episodes ended in 20 steps x 2 envs" in replay.stdout and "[play] exported" not in replay.stdout
     other = run("play.py", "lus2_21dof", "--policy", onnx, "--steps", "5", cwd=tmp_path)
     assert other.returncode == 2 and "drives 27 joints" in other.stderr and "Traceback" not in other.stderr
+
+
+def test_play_holds_a_command_and_gives_the_walking_verdicts_figures(tmp_path):
+    """A policy that stands, asked for 0.5 m/s in Isaac Lab: the forward error is the command (sim2mujoco finds
+    0.496 in MuJoCo), beyond the verdict's 0.10; the lateral and yaw errors are small."""
+    standing = ROOT / "tests" / "data" / "lus2_standing" / "policy.onnx"
+    out = run("play.py", "lus2", "--policy", str(standing), "--command", "0.5", "0", "0", "--steps", "130",
+              "--num_envs", "2", cwd=tmp_path)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    (line,) = lines(out, "[play] velocity tracking over")
+    figures = dict(zip(line.split("mean |err| ")[1].split()[0:6:2], map(float, line.split("mean |err| ")[1].split()[1:6:2])))
+    assert figures["x"] > 0.4 and figures["y"] < 0.1 and figures["wz"] < 0.15, line
+    assert "[play] command 0.5 0 0: beyond the walking verdict's thresholds: lin_vel_x_mean_error" in out.stdout
+    bad = [run("play.py", "lus2", "--command", *values, cwd=tmp_path) for values in (("0.5", "0"), ("a", "0", "0"))]
+    assert all(b.returncode == 2 and "argument --command" in b.stderr and "Traceback" not in b.stderr for b in bad)
 
 
 def test_skrl_trains_resumes_plays_and_exports_what_sim2mujoco_runs(tmp_path):

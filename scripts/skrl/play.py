@@ -55,7 +55,7 @@ def main(argv=None) -> int:
 
         stats, recorded, frames = rollout(_Obs(env), policy, args.steps, record_qpos=args.video,
                                            record_joint_pos=args.style_report)
-        print_stats(stats, args.steps, u.num_envs)
+        print_stats(stats, args.steps, u.num_envs, args.command)
         out_dir = checkpoint.parent / "exported"
         report_style(args, _Obs(env), stats, out_dir)
         metadata = {**policy_metadata(u, train_task), "checkpoint": str(checkpoint), "recurrent": False,

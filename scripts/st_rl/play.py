@@ -4,6 +4,11 @@
     ./run.sh play lus2 --load_run 2026-11-21_10-00-00 --checkpoint 500 --steps 1000
     ./run.sh play lus2 --video                            # mp4 via MuJoCo's offscreen renderer, if any
     ./run.sh play lus2 --policy policies/lus2_flat/policy.onnx --video   # an exported policy, no checkpoint
+    ./run.sh play lus2 --command 0.5 0 0                 # hold one velocity command in every env
+
+Prints episode statistics and the velocity tracking: per axis (forward and lateral in the heading frame, yaw
+rate) the mean |v - v_cmd| and RMSE over every env-step past each episode's first 2 s, per bin of the commanded
+value when commands are sampled, and against the walking verdict's thresholds with --command.
 
 Exports to <run>/exported/: policy.onnx and policy.pt (TorchScript), and policy.json — joint names in
 policy order, default joint positions, action scale/offset, kp/kd/armature/effort limits per joint, the
@@ -56,7 +61,7 @@ def main(argv=None) -> int:
         policy = runner.get_inference_policy(device=args.device)
         stats, recorded, frames = rollout(env, policy, args.steps, record_qpos=args.video,
                                            record_joint_pos=args.style_report)
-        print_stats(stats, args.steps, env.num_envs)
+        print_stats(stats, args.steps, env.num_envs, args.command)
         out_dir = checkpoint.parent / "exported"
         report_style(args, env, stats, out_dir)
         metadata = {**policy_metadata(env, train_task), "checkpoint": str(checkpoint),

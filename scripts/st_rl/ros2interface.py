@@ -2,7 +2,7 @@
 
     ./run.sh ros2 bridge --policy policies/lus2_flat/policy.onnx      # or: bridge lus2 --load_run RUN
     ./run.sh ros2 sim lus2 [--latency_ms 5 --drop 0.1]                  # plain MuJoCo robot on the same topics
-    ./run.sh ros2 demo lus2 --seconds 10 [--scenario walk_forward]     # both + an operator: verdict line
+    ./run.sh ros2 demo lus2 --seconds 10 [--scenario forward_0.5]     # both + an operator: verdict line
 
 Topics (ROS 2 names; DDS "rt/<name>", types "<pkg>::msg::dds_::<Type>_", ROS_DOMAIN_ID honoured):
   bridge in : /joint_states (sensor_msgs/JointState)  /imu/data (sensor_msgs/Imu)  /cmd_vel (geometry_msgs/Twist)
@@ -84,7 +84,8 @@ def parse_args(argv=None):
     d = sub.add_parser("demo", help="sim robot + bridge + an operator walking a scenario; prints a verdict")
     d.add_argument("robot", nargs="?", default="lus2", help="robot (lus2)")
     d.add_argument("--policy", default=str(SHIPPED), help="exported policy (default: the shipped lus2 policy)")
-    d.add_argument("--scenario", default="walk_forward", help="a sim2mujoco scenario name (default: walk_forward)")
+    d.add_argument("--scenario", default="forward_0.5",
+                   help="a sim2mujoco scenario name (default: forward_0.5); judged with sim2mujoco's thresholds")
     d.add_argument("--scenarios", help="JSON/YAML scenario file to take --scenario from (default: the built-in list)")
     d.add_argument("--compare", action="store_true", help="also run the scenario in-process in MuJoCo (sim2mujoco) "
                                                           "and print both")
@@ -265,7 +266,7 @@ def run_demo(args) -> int:
     result = {"scenario": scenario.name, "policy": str(policy), "metrics": m, "passed": passed, "failed": failed,
               "transitions": transitions, "non_finite_commands": op.non_finite_commands}
     line = (f"[ros2 demo] {scenario.name}: {'PASS' if passed else 'FAIL'} | survived {m['survival_s']:.1f} s | "
-            f"lin vel RMSE {m['lin_vel_rmse']:.3f} m/s | yaw rate RMSE {m['ang_vel_rmse']:.3f} rad/s")
+            f"{evaluate.tracking_line(m)}" + (f" | {'; '.join(failed)}" if failed else ""))
     if args.compare:
         from legged_robots.sim2mujoco.cli import robot_mjcf
         from legged_robots.sim2mujoco.policy import OnnxPolicy
@@ -277,8 +278,7 @@ def run_demo(args) -> int:
         ref_log, _ = evaluate.run_scenario(OnnxPolicy(policy), MujocoRobot(robot_mjcf(md), md), short, thresholds)
         ref = evaluate.metrics(ref_log, short, float(md["policy_dt"]), thresholds)
         result["in_process"] = {k: ref[k] for k in m}
-        line += (f" | in-process MuJoCo: survived {ref['survival_s']:.1f} s, lin vel RMSE {ref['lin_vel_rmse']:.3f}, "
-                 f"yaw rate RMSE {ref['ang_vel_rmse']:.3f}")
+        line += f" | in-process MuJoCo: survived {ref['survival_s']:.1f} s, {evaluate.tracking_line(ref)}"
     summary = out / "bridge" / "bridge_summary.json"
     if summary.is_file():
         result["bridge"] = json.loads(summary.read_text())

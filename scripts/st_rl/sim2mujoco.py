@@ -10,9 +10,17 @@
 Loads <run>/exported/policy.onnx (made by ./run.sh play) and the metadata inside it, our MJCF of the
 robot variant with those joints, sets MuJoCo's timestep to the training integration step, applies the
 training PD law every step and the policy every `decimation` steps, rebuilds the observation term by
-term. Per scenario: survival, velocity-tracking RMSE, torque saturation, action rate (and with --sim2sim
-the joint-position gap to Isaac Lab) against thresholds. Writes report.md with plots under --out
-(default <run>/sim2mujoco/); exits 1 on FAIL, 2 on bad input.
+term. Writes report.md with plots under --out (default <run>/sim2mujoco/); exits 1 on FAIL, 2 on bad input.
+
+The default scenarios are the walking verdict (10 s each): stand; forward 0.5 and 1.0 m/s; backward 0.3;
+lateral +-0.3; yaw +-0.5 rad/s in place; 0.5 m/s with 0.3 rad/s yaw; stop-and-go (0 <-> 0.6 m/s every 2.5 s,
+judged on the moving halves); 0.5 m/s with a 0.5 m/s sideways push at 3 s and a forward one at 6 s. A scenario
+PASSes when the robot survives all of it and, over the steady window (after the first 2 s), per axis (forward,
+lateral in the heading frame; yaw rate): mean |v - v_cmd| <= 0.10 m/s (0.15 rad/s), RMSE <= 0.25 m/s (0.30
+rad/s); torque saturation <= 5 %, action rate <= 1.0. A robot standing still fails every moving scenario.
+--thresholds FILE changes these (the report names the file and every value it changed). A scenario command
+outside the policy's trained ranges is a warning (the run goes on). With --sim2sim also the joint-position gap
+to Isaac Lab, and both simulators' base velocities side by side.
 
 A mimic (motion-tracking) policy runs its reference clips instead of scenarios: each clip from its first
 frame, the reference served by refmotion_manager from the files its metadata names, judged by ./run.sh eval's
@@ -36,7 +44,8 @@ def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_policy_args(p)
     p.add_argument("--scenarios", help="JSON/YAML list of scenarios (default: the built-in list)")
-    p.add_argument("--thresholds", help="JSON/YAML dict of thresholds overriding the defaults")
+    p.add_argument("--thresholds", help="JSON/YAML mapping of thresholds replacing the pinned defaults (e.g. "
+                                        "{max_lin_vel_mean_error: 0.15}); the report says it was used")
     p.add_argument("--out", help="report folder (default: <run>/sim2mujoco; logs/sim2mujoco/<folder> for a --policy "
                                  "outside a run)")
     p.add_argument("--video", action="store_true", help="an mp4 per scenario (MuJoCo offscreen renderer)")
@@ -58,15 +67,15 @@ def main(argv=None) -> int:
     from legged_robots.sim2mujoco.cli import find_policy, output_dir, read_config_file, robot_mjcf
     from legged_robots.sim2mujoco.policy import OnnxPolicy
     from legged_robots.sim2mujoco.robot import MujocoRobot
-    from legged_robots.sim2mujoco.scenarios import DEFAULT_SCENARIOS, load_scenarios
+    from legged_robots.sim2mujoco.scenarios import DEFAULT_SCENARIOS, load_scenarios, outside_trained_ranges
 
+    thresholds, thresholds_used = load_thresholds(args.thresholds)  # bad files fail before anything runs
+    scenarios = load_scenarios(args.scenarios) if args.scenarios else DEFAULT_SCENARIOS
     path = find_policy(args)
     policy = OnnxPolicy(path)
     md = policy.metadata
     mjcf = Path(args.mjcf) if args.mjcf else robot_mjcf(md)
     robot = MujocoRobot(mjcf, md)
-    scenarios = load_scenarios(args.scenarios) if args.scenarios else DEFAULT_SCENARIOS
-    thresholds = evaluate.Thresholds.from_dict(read_config_file(args.thresholds) or {}) if args.thresholds else evaluate.Thresholds()
     out = Path(args.out) if args.out else output_dir(path, "sim2mujoco")
     if "reference" in md:
         return run_mimic(args, path, policy, robot, mjcf, thresholds, out)
@@ -74,7 +83,13 @@ def main(argv=None) -> int:
         raise ValueError("--clips, --motions and --isaac_eval are for mimic policies; this one follows velocity commands")
     out.mkdir(parents=True, exist_ok=True)
     print(f"[sim2mujoco] {path} | task {md.get('task')} | {mjcf.name} | timestep {robot.model.opt.timestep:g} s, "
-          f"policy every {robot.steps_per_action} steps ({robot.policy_dt:g} s) | {len(scenarios)} scenarios")
+          f"policy every {robot.steps_per_action} steps ({robot.policy_dt:g} s) | {len(scenarios)} scenarios | "
+          f"thresholds: {thresholds_used}")
+    for sc in scenarios:
+        beyond = outside_trained_ranges(sc, robot.policy_dt, md)
+        if beyond:
+            print(f"[sim2mujoco] warning: scenario {sc.name}: {'; '.join(beyond)} (the policy's trained ranges); "
+                  "running it anyway", flush=True)
     isaac = None
     if args.sim2sim:
         from legged_robots.sim2mujoco.isaac import IsaacLabRobot
@@ -90,24 +105,42 @@ def main(argv=None) -> int:
 
                 gap = closed_loop(lambda: OnnxPolicy(path, md), robot, isaac, sc)
                 m["sim2sim_joint_rmse"] = gap["joint_rmse"]
+                m["isaac"] = gap["tracking"]  # Isaac Lab's figures on the same commands, beside MuJoCo's
             passed, failed = evaluate.verdict(m, thresholds)
             rtf = len(log["time"]) * robot.policy_dt / max(wall, 1e-9)
             row = {"name": sc.name, "metrics": m, "passed": passed, "failed": failed, "rtf": rtf,
-                   "plot": report.plot_scenario(sc.name, log, robot.joint_names, robot.effort_limit, out)}
+                   "plot": report.plot_scenario(sc.name, log, robot.joint_names, robot.effort_limit, out,
+                                                startup_s=sc.startup_s)}
             if args.video:
                 row["video"] = report.render_mp4(robot, log["frames"], 1.0 / robot.policy_dt, out / f"{sc.name}.mp4")
             rows.append(row)
-            gap_txt = f" | sim2sim joint RMSE {m['sim2sim_joint_rmse']:.3f} rad" if "sim2sim_joint_rmse" in m else ""
-            print(f"[sim2mujoco] {sc.name:16s} {'PASS' if passed else 'FAIL'} | survived {m['survival_s']:5.2f} s | "
-                  f"lin vel RMSE {m['lin_vel_rmse']:.3f} | yaw rate RMSE {m['ang_vel_rmse']:.3f} | "
-                  f"torque sat {m['torque_saturation']:.3f} | action rate {m['action_rate']:.3f}{gap_txt} | "
-                  f"{rtf:.0f}x real time" + (f" | {'; '.join(failed)}" if failed else ""), flush=True)
+            gap_txt = (f" | sim2sim joint RMSE {m['sim2sim_joint_rmse']:.3f} rad | Isaac Lab "
+                       f"{evaluate.tracking_line(m['isaac'])}" if "isaac" in m else "")
+            print(f"[sim2mujoco] {sc.name:18s} {'PASS' if passed else 'FAIL'} | survived {m['survival_s']:5.2f} s | "
+                  f"{evaluate.tracking_line(m)} | torque sat {m['torque_saturation']:.3f} | action rate "
+                  f"{m['action_rate']:.3f}{gap_txt} | {rtf:.0f}x real time"
+                  + (f" | {'; '.join(failed)}" if failed else ""), flush=True)
     finally:
         if isaac is not None:
             isaac.close()
     header = {"policy": str(path), "task": md.get("task"), "mjcf": str(mjcf), "timestep": robot.model.opt.timestep,
-              "policy_dt": robot.policy_dt}
+              "policy_dt": robot.policy_dt, "thresholds": thresholds_used,
+              "trained command ranges": (md.get("commands") or {}).get("base_velocity", "not in the metadata")}
     return _finish(out, header, rows, thresholds, "scenarios")
+
+
+def load_thresholds(path):
+    """(thresholds, how the report names them): the pinned defaults, or a file's values on top of them."""
+    from legged_robots.sim2mujoco import evaluate
+    from legged_robots.sim2mujoco.cli import read_config_file
+
+    if not path:
+        return evaluate.Thresholds(), "pinned defaults"
+    data = read_config_file(path)
+    thresholds = evaluate.Thresholds.from_dict({} if data is None else data, source=str(path))
+    changed = thresholds.changed()
+    what = ", ".join(f"{k} {a:g} -> {b:g}" for k, (a, b) in changed.items()) or "no value changed"
+    return thresholds, f"from {path} ({what})"
 
 
 def run_mimic(args, path, policy, robot, mjcf, thresholds, out) -> int:

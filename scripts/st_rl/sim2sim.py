@@ -1,13 +1,15 @@
 """The same exported policy in Isaac Lab (Newton) and plain MuJoCo, side by side: where do they part?
 
     ./run.sh sim2sim lus2                               # latest run, every default scenario, closed loop
-    ./run.sh sim2sim lus2 --scenario walk_forward --tolerance 0.02
+    ./run.sh sim2sim lus2 --scenario forward_0.5 --tolerance 0.02
     ./run.sh sim2sim lus2 --open-loop                   # same actions in both, no policy: the plant alone
     ./run.sh sim2sim --policy path/to/policy.onnx --open-loop --actions actions.npy
 
 Closed loop: same initial state, commands and pushes; every step each observation term is compared and
 the first step and term beyond --tolerance is reported, with the worst difference per term, the joint
-and action RMSE. Logs (observations, actions, joint positions of both) go to <out>/sim2sim_<scenario>.npz.
+and action RMSE, and each simulator's base-velocity tracking (mean |v - v_cmd| and RMSE per axis over the
+scenario's steady window, as sim2mujoco judges it) with the mean base velocities side by side. Logs
+(observations, actions, joint positions, base velocities of both) go to <out>/sim2sim_<scenario>.npz.
 Open loop: the same action sequence in both from the same state (default: small sinusoids on every
 joint), compared step by step, to tell gain/armature/contact mismatches from the policy's reaction.
 """
@@ -48,6 +50,22 @@ def open_loop_actions(spec: str, steps: int, num_joints: int):
     if actions.ndim != 2 or actions.shape[1] != num_joints:
         raise ValueError(f"{spec}: expected (steps, {num_joints}) actions, got {actions.shape}")
     return actions
+
+
+def base_velocity_table(r: dict, scenario, policy_dt: float) -> str:
+    """Commanded and achieved base velocities of both simulators (means over the judged steps) and their
+    tracking errors, one row per simulator."""
+    from legged_robots.sim2mujoco.evaluate import judged_steps, tracking_line
+
+    log = r["log"]
+    mask = judged_steps({"time": log["command"][:, 0], "command": log["command"]}, scenario, policy_dt)
+    lines = [f"[sim2sim]   {'':10s} mean vx, vy [m/s], wz [rad/s] over {mask.sum() * policy_dt:.1f} s judged"]
+    for name, v, t in (("command", log["command"], None), ("Isaac Lab", log["base_vel_isaac"], r["tracking"]),
+                       ("MuJoCo", log["base_vel_mujoco"], r["tracking_mujoco"])):
+        mean = v[mask].mean(axis=0) if mask.any() else [float("nan")] * 3
+        lines.append(f"[sim2sim]   {name:10s} {mean[0]:+.3f} {mean[1]:+.3f} {mean[2]:+.3f}"
+                     + (f" | {tracking_line(t)}" if t else ""))
+    return "\n".join(lines)
 
 
 def main(argv=None) -> int:
@@ -100,6 +118,7 @@ def main(argv=None) -> int:
             print(f"[sim2sim] {sc.name:16s} {r['steps']} steps | {where} | joint RMSE {r['joint_rmse']:.4f} rad | "
                   f"action RMSE {r['action_rmse']:.4f}")
             print("[sim2sim]   worst |diff| per term: " + ", ".join(f"{n} {v:.3f}" for n, v in r["max_term_diff"].items()))
+            print(base_velocity_table(r, sc, mj.policy_dt))
             np.savez(out / f"sim2sim_{sc.name}.npz", **r["log"])
     finally:
         isaac.close()

@@ -154,6 +154,12 @@ def test_closed_loop_compares_every_term_and_logs_both_sides(isaac, metadata, tm
     log = r["log"]
     assert log["obs_mujoco"].shape == log["obs_isaac"].shape == (20, 90) and log["joint_pos_isaac"].shape == (20, 27)
     np.testing.assert_allclose(log["obs_mujoco"][0], log["obs_isaac"][0], atol=1e-4)  # same initial state
+    # both simulators' base velocities, side by side; 20 steps lie inside the 2 s start-up: nothing judged
+    assert log["base_vel_mujoco"].shape == log["base_vel_isaac"].shape == (20, 3)
+    assert np.abs(log["base_vel_mujoco"] - log["base_vel_isaac"]).max() < 0.1
+    assert set(r["tracking"]) == set(r["tracking_mujoco"]) == {f"{a}_{k}" for a in ("lin_vel_x", "lin_vel_y", "yaw_rate")
+                                                               for k in ("mean_error", "rmse")}
+    assert np.isnan(r["tracking"]["lin_vel_x_mean_error"])
     strict = closed_loop(lambda: OnnxPolicy(policy), mj, isaac, Scenario("walk", num_timesteps=20), tolerance=1e-5)
     assert strict["first_divergence"]["step"] >= 1 and strict["first_divergence"]["term"] in strict["max_term_diff"]
 
@@ -187,6 +193,29 @@ def test_holding_policy_passes(metadata, tmp_path):
     out = tmp_path / "report"
     assert _sim2mujoco("--policy", str(policy), "--scenarios", str(scenarios), "--out", str(out)) == 0
     assert (out / "report.md").read_text().startswith("# sim2mujoco: PASS")
+
+
+def test_a_robot_holding_its_default_pose_fails_the_walking_verdict(tmp_path):
+    """The default scenarios with a policy that never moves (zero action, holding gains; the metadata of the
+    standing test policy, no Isaac Lab needed): it stands through all of them and fails every moving one on
+    tracking, so the verdict as a whole is FAIL."""
+    from pathlib import Path
+
+    md = json.loads((Path(__file__).resolve().parents[3] / "tests" / "data" / "lus2_standing" / "policy.json").read_text())
+    gains = [hold_gains(j) for j in md["joint_names"]]
+    md["stiffness"], md["damping"] = [g[0] for g in gains], [g[1] for g in gains]
+    policy = write_constant_policy(tmp_path / "hold" / "policy.onnx", md)
+    out = tmp_path / "report"
+    assert _sim2mujoco("--policy", str(policy), "--out", str(out)) == 1
+    m = json.loads((out / "metrics.json").read_text())
+    assert len(m) == 11 and m["stand"]["passed"], m["stand"]
+    for name, r in m.items():
+        if name == "stand":
+            continue
+        assert not r["passed"] and any("mean_error" in f for f in r["failed"]), (name, r)
+        if name != "push_recovery":  # the 0.5 m/s pushes topple a robot that does not step
+            assert r["survival_fraction"] == 1.0 and all("mean_error" in f or "rmse" in f for f in r["failed"]), r
+    assert (out / "report.md").read_text().startswith("# sim2mujoco: FAIL")
 
 
 def test_metadata_that_does_not_match_is_a_clear_error(metadata, tmp_path, capsys):

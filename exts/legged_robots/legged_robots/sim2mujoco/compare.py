@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .evaluate import judged_steps, tracking_errors
 from .observations import ObservationBuilder
 
 
@@ -39,7 +40,7 @@ def closed_loop(make_policy, mj, isaac, scenario, tolerance: float = 0.05, fall_
     _start(mj, isaac)
     last = np.zeros(p_mj.action_dim)
     first, worst = None, {n: 0.0 for n in builder.names}
-    q_mj, q_is, a_mj_log, a_is_log, obs_mj, obs_is = [], [], [], [], [], []
+    q_mj, q_is, a_mj_log, a_is_log, obs_mj, obs_is, v_mj, v_is = [], [], [], [], [], [], [], []
     for k in range(scenario.num_timesteps):
         isaac.set_command(commands[k])
         o_mj = builder.build(mj, last, commands[k])
@@ -64,18 +65,24 @@ def closed_loop(make_policy, mj, isaac, scenario, tolerance: float = 0.05, fall_
         last = a_mj
         q_mj.append(mj.joint_pos)
         q_is.append(isaac.joint_pos)
+        v_mj.append([*mj.lin_vel_heading, mj.yaw_rate])
+        v_is.append([*isaac.lin_vel_heading, isaac.yaw_rate])
         a_mj_log.append(a_mj)
         a_is_log.append(a_is)
         if mj.base_pos[2] < fall_height or isaac.base_pos[2] < fall_height:
             break
-    q_mj, q_is = np.asarray(q_mj), np.asarray(q_is)
+    q_mj, q_is, v_mj, v_is = np.asarray(q_mj), np.asarray(q_is), np.asarray(v_mj), np.asarray(v_is)
+    cmd = commands[:len(q_mj)]
+    mask = judged_steps({"time": cmd[:, 0], "command": cmd}, scenario, mj.policy_dt)
     return {"steps": len(q_mj), "first_divergence": first, "max_term_diff": worst,
+            # velocity tracking of each simulator over the scenario's judged steps (the verdict's figures)
+            "tracking": tracking_errors(v_is, cmd, mask), "tracking_mujoco": tracking_errors(v_mj, cmd, mask),
             "joint_rmse": float(np.sqrt(np.mean((q_mj - q_is) ** 2))),
             "joint_rmse_per_step": np.sqrt(np.mean((q_mj - q_is) ** 2, axis=1)),
             "action_rmse": float(np.sqrt(np.mean((np.asarray(a_mj_log) - np.asarray(a_is_log)) ** 2))),
             "log": {"obs_mujoco": np.asarray(obs_mj), "obs_isaac": np.asarray(obs_is), "action_mujoco": np.asarray(a_mj_log),
                     "action_isaac": np.asarray(a_is_log), "joint_pos_mujoco": q_mj, "joint_pos_isaac": q_is,
-                    "command": commands[:len(q_mj)]}}
+                    "base_vel_mujoco": v_mj, "base_vel_isaac": v_is, "command": cmd}}
 
 
 def open_loop(mj, isaac, actions: np.ndarray) -> dict:

@@ -100,3 +100,17 @@ class IsaacLabRobot:
     def base_quat_wxyz(self) -> np.ndarray:
         x, y, z, w = self.robot.data.root_quat_w.torch[0].cpu().numpy().astype(float)
         return np.array([w, x, y, z])
+
+    @property
+    def lin_vel_heading(self) -> np.ndarray:
+        """xy velocity in the heading (yaw-only) frame, as MujocoRobot.lin_vel_heading."""
+        w, x, y, z = self.base_quat_wxyz
+        yaw = np.arctan2(2.0 * (w * z + x * y), 1.0 - 2.0 * (y * y + z * z))
+        vx, vy = self.robot.data.root_lin_vel_w.torch[0, :2].cpu().numpy().astype(float)
+        c, s = np.cos(yaw), np.sin(yaw)
+        return np.array([c * vx + s * vy, -s * vx + c * vy])
+
+    @property
+    def yaw_rate(self) -> float:
+        """World-frame z angular velocity."""
+        return float(self.robot.data.root_ang_vel_w.torch[0, 2])

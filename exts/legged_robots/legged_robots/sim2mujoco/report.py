@@ -11,7 +11,8 @@ import numpy as np
 TRACKED = ("hip_pitch", "knee", "ankle_pitch", "hip_roll")
 
 
-def plot_scenario(name: str, log: dict, joint_names: list[str], effort_limit: np.ndarray, out: Path) -> Path:
+def plot_scenario(name: str, log: dict, joint_names: list[str], effort_limit: np.ndarray, out: Path,
+                  startup_s: float = 0.0) -> Path:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -24,8 +25,11 @@ def plot_scenario(name: str, log: dict, joint_names: list[str], effort_limit: np
     ax.plot(t, log["lin_vel_yaw"][:, 0], "C0", label="achieved forward")
     ax.plot(t, log["command"][:, 1], "k:", label="commanded lateral")
     ax.plot(t, log["lin_vel_yaw"][:, 1], "C1", label="achieved lateral")
+    ax.plot(t, log["command"][:, 2], "k-.", lw=0.8, label="commanded yaw rate")
     ax.plot(t, log["yaw_rate"], "C2", lw=0.8, label="yaw rate")
-    ax.set(title=f"{name}: velocity", ylabel="m/s, rad/s")
+    if startup_s > 0:
+        ax.axvspan(0.0, startup_s, color="0.9", zorder=0, label="start-up (not judged)")
+    ax.set(title=f"{name}: velocity (heading frame)", ylabel="m/s, rad/s")
     ax.legend(fontsize=7, ncol=3)
     ax = axes[1]
     for i, j in enumerate(joint_names):
@@ -102,8 +106,12 @@ def _num(fmt: str, key: str):
     return lambda r: format(r["metrics"][key], fmt) if r["metrics"].get(key) is not None else "-"
 
 
-VELOCITY_COLUMNS = [("survival [s]", _num(".2f", "survival_s")), ("lin vel RMSE [m/s]", _num(".3f", "lin_vel_rmse")),
-                    ("yaw rate RMSE [rad/s]", _num(".3f", "ang_vel_rmse")),
+VELOCITY_COLUMNS = [("survival [s]", _num(".2f", "survival_s")),
+                    ("mean err x [m/s]", _num(".3f", "lin_vel_x_mean_error")),
+                    ("mean err y [m/s]", _num(".3f", "lin_vel_y_mean_error")),
+                    ("mean err yaw [rad/s]", _num(".3f", "yaw_rate_mean_error")),
+                    ("RMSE x [m/s]", _num(".3f", "lin_vel_x_rmse")), ("RMSE y [m/s]", _num(".3f", "lin_vel_y_rmse")),
+                    ("RMSE yaw [rad/s]", _num(".3f", "yaw_rate_rmse")),
                     ("torque sat.", _num(".3f", "torque_saturation")), ("action rate", _num(".3f", "action_rate")),
                     ("sim2sim joint RMSE [rad]", _num(".3f", "sim2sim_joint_rmse"))]
 MIMIC_COLUMNS = [("survival [s]", _num(".2f", "survival_s")), ("MPKPE [mm]", _num(".1f", "mpkpe_mm")),

@@ -22,6 +22,9 @@ def play_arg_parser(doc: str, framework: str) -> argparse.ArgumentParser:
     parser.add_argument("--checkpoint", help="model_<N>.pt or N (default: the latest of the run)")
     parser.add_argument("--num_envs", type=int, help="default: the play variant's")
     parser.add_argument("--steps", type=int, default=500, help="env steps to run (default 500 = 10 s)")
+    parser.add_argument("--command", nargs=3, type=float, metavar=("VX", "VY", "WZ"),
+                        help="hold this velocity command in every env (forward, lateral [m/s], yaw rate [rad/s]) "
+                             "instead of sampling commands; the tracking figures are then the walking verdict's")
     parser.add_argument("--device", default="cpu", help="cpu (default) or cuda[:N]")
     parser.add_argument("--agent", default="st_rl", help="agent config the run was trained with")
     parser.add_argument("--video", action="store_true", help="record an mp4 of env 0 (MuJoCo offscreen renderer)")
@@ -46,13 +49,122 @@ def prepare_play(args):
     from .launch import load_cfgs
 
     torch.set_num_threads(1)
-    return load_cfgs(args.task, args.overrides, play=True, agent=args.agent)
+    if args.command is not None:
+        import math
+
+        from .errors import UsageError
+
+        bad = [v for v in args.command if not math.isfinite(v)]
+        if bad:
+            raise UsageError(f"--command {' '.join(map(str, args.command))}: VX VY WZ must be finite numbers")
+    task_id, env_cfg, agent_cfg = load_cfgs(args.task, args.overrides, play=True, agent=args.agent)
+    if args.command is not None:
+        hold_command(env_cfg, args.command, task_id)
+    return task_id, env_cfg, agent_cfg
 
 
-def print_stats(stats: dict, steps: int, num_envs: int) -> None:
+def hold_command(env_cfg, command, task_id: str) -> None:
+    """Every env follows ``command`` (vx, vy, wz) for the whole run: no resampling, no heading control, no
+    standing envs, no command curriculum."""
+    from .errors import UsageError
+
+    cmd = getattr(env_cfg.commands, "base_velocity", None)
+    if cmd is None:
+        raise UsageError(f"--command: {task_id} has no velocity command (base_velocity) to hold")
+    vx, vy, wz = (float(v) for v in command)
+    cmd.ranges.lin_vel_x, cmd.ranges.lin_vel_y, cmd.ranges.ang_vel_z = (vx, vx), (vy, vy), (wz, wz)
+    cmd.heading_command, cmd.rel_heading_envs, cmd.rel_standing_envs = False, 0.0, 0.0
+    cmd.resampling_time_range = (1.0e9, 1.0e9)
+    if getattr(env_cfg.curriculum, "command_levels", None) is not None:
+        env_cfg.curriculum.command_levels = None
+
+
+STARTUP_STEPS = 100  # the first 2 s of each episode are not judged (sim2mujoco's start-up window)
+
+
+class VelocityTracking:
+    """Commanded vs achieved base velocity of every env at every step (forward and lateral in the heading frame,
+    world yaw rate: what training and sim2mujoco track), past each episode's first ``STARTUP_STEPS``."""
+
+    def __init__(self, env):
+        u = env.unwrapped
+        self.u, self.robot = u, u.scene["robot"]
+        self.term = u.command_manager.get_term("base_velocity") if "base_velocity" in \
+            u.command_manager.active_terms else None
+        self.commands, self.achieved = [], []
+
+    def record(self) -> None:
+        if self.term is None:
+            return
+        import torch
+
+        d = self.robot.data
+        x, y, z, w = d.root_quat_w.torch.unbind(-1)  # Isaac Lab 3: x, y, z, w
+        yaw = torch.atan2(2.0 * (w * z + x * y), 1.0 - 2.0 * (y * y + z * z))
+        v = d.root_lin_vel_w.torch
+        c, s = torch.cos(yaw), torch.sin(yaw)
+        achieved = torch.stack([c * v[:, 0] + s * v[:, 1], -s * v[:, 0] + c * v[:, 1], d.root_ang_vel_w.torch[:, 2]], 1)
+        judged = self.u.episode_length_buf >= STARTUP_STEPS
+        self.commands.append(self.term.command[judged].cpu().clone())
+        self.achieved.append(achieved[judged].cpu().clone())
+
+    def summary(self, bin_width: float = 0.25) -> dict | None:
+        """Per axis mean |v - v_cmd| and RMSE over every judged env-step, and the same per bin of the commanded
+        value on that axis."""
+        if self.term is None or not self.commands:
+            return None
+        import numpy as np
+
+        from legged_robots.sim2mujoco.evaluate import AXES, tracking_errors
+
+        cmd = np.concatenate([c.numpy() for c in self.commands]).astype(float)
+        ach = np.concatenate([a.numpy() for a in self.achieved]).astype(float)
+        if not len(cmd):
+            return {"samples": 0}
+        out = {"samples": len(cmd), "overall": tracking_errors(ach, cmd, np.ones(len(cmd), bool)), "bins": []}
+        for i, (axis, _) in enumerate(AXES):
+            edges = np.floor(cmd[:, i] / bin_width + 0.5)  # bins centred on multiples of bin_width
+            for b in np.unique(edges):
+                mask = edges == b
+                e = ach[mask, i] - cmd[mask, i]
+                out["bins"].append({"axis": axis, "command": float(b * bin_width), "samples": int(mask.sum()),
+                                    "mean_error": float(np.abs(e).mean()), "rmse": float(np.sqrt(np.mean(e**2)))})
+        return out
+
+
+def print_tracking(summary: dict | None, command=None) -> None:
+    """The velocity-tracking figures of a rollout; with a held ``command``, also against the walking verdict's
+    pinned thresholds (sim2mujoco's)."""
+    if summary is None:
+        return
+    from legged_robots.sim2mujoco.evaluate import CHECKS, Thresholds, tracking_line
+
+    if not summary["samples"]:
+        print(f"[play] velocity tracking: nothing to judge, every episode ended within its first "
+              f"{STARTUP_STEPS * 0.02:g} s" + (" (run more --steps)" if command is None else ""))
+        return
+    o = summary["overall"]
+    print(f"[play] velocity tracking over {summary['samples']} env-steps (each episode's first "
+          f"{STARTUP_STEPS * 0.02:g} s left out): {tracking_line(o)}")
+    if command is not None:
+        t = Thresholds()
+        failed = [f"{m} {o[m]:.3f} > {getattr(t, lim):g}" for m, lim, ok in CHECKS
+                  if m in o and not ok(o[m], getattr(t, lim))]
+        print(f"[play] command {' '.join(f'{v:g}' for v in command)}: "
+              + ("within the walking verdict's thresholds" if not failed else "beyond the walking verdict's "
+                 "thresholds: " + "; ".join(failed)))
+        return
+    print("[play]   per command bin (the axis' commanded value, +-0.125): axis, command, env-steps, mean |err|, RMSE")
+    for b in summary["bins"]:
+        if b["samples"] >= 50:
+            print(f"[play]   {b['axis']:9s} {b['command']:+5.2f} {b['samples']:7d} {b['mean_error']:.3f} {b['rmse']:.3f}")
+
+
+def print_stats(stats: dict, steps: int, num_envs: int, command=None) -> None:
     print(f"[play] {stats['episodes']} episodes ended in {steps} steps x {num_envs} envs | "
           f"mean return {stats['mean_return']:.2f} | mean length {stats['mean_length']:.1f} steps | "
           f"time-outs {stats['time_outs']} | falls {stats['falls']}")
+    print_tracking(stats.get("tracking"), command)
 
 
 def report_export(paths: dict, out_dir: Path, recorded) -> bool:
@@ -98,7 +210,7 @@ def play_exported(args, task_id: str, env_cfg, agent_cfg) -> int:
                              f"on {first.metadata.get('task', 'another task')}")
         policy = OnnxPolicies([first] + [OnnxPolicy(path, first.metadata) for _ in range(env.num_envs - 1)])
         stats, _, frames = rollout(env, policy, args.steps, record_qpos=args.video, record_joint_pos=args.style_report)
-        print_stats(stats, args.steps, env.num_envs)
+        print_stats(stats, args.steps, env.num_envs, args.command)
         out = Path(args.out) if args.out else output_dir(path, "play")
         report_style(args, env, stats, out)
         if args.video:
@@ -130,7 +242,8 @@ class OnnxPolicies:
 def rollout(env, policy, steps: int, record_qpos: bool, record_joint_pos: bool = False):
     """Run the policy; return episode statistics, env 0's policy observations (for the export parity check)
     and, for a video, env 0's states. ``record_joint_pos``: every env's joint positions per step go into the
-    statistics (``joint_pos``, for --style-report)."""
+    statistics (``joint_pos``, for --style-report). The statistics carry the velocity tracking (``tracking``,
+    ``VelocityTracking.summary``) where the task has a velocity command."""
     import torch
 
     obs = env.get_observations()
@@ -140,6 +253,7 @@ def rollout(env, policy, steps: int, record_qpos: bool, record_joint_pos: bool =
     finished_returns, finished_lengths, time_outs, falls = [], [], 0, 0
     recorded, frames, joint_pos = [], [], []
     policy_reset = getattr(policy, "reset", None)
+    tracking = VelocityTracking(env)
     with torch.inference_mode():
         for _ in range(steps):
             recorded.append(obs["policy"][0].cpu().numpy().copy())
@@ -147,6 +261,7 @@ def rollout(env, policy, steps: int, record_qpos: bool, record_joint_pos: bool =
             obs, rewards, dones, extras = env.step(actions)
             returns += rewards.cpu()
             lengths += 1
+            tracking.record()
             if record_joint_pos:
                 joint_pos.append(robot.data.joint_pos.torch.cpu().clone())
             if record_qpos:
@@ -167,7 +282,8 @@ def rollout(env, policy, steps: int, record_qpos: bool, record_joint_pos: bool =
     all_lengths = finished_lengths or lengths.tolist()
     stats = {"episodes": len(finished_returns), "mean_return": sum(all_returns) / len(all_returns),
              "mean_length": sum(all_lengths) / len(all_lengths), "time_outs": time_outs, "falls": falls,
-             "joint_pos": torch.stack(joint_pos).numpy() if joint_pos else None}  # (steps, envs, joints)
+             "joint_pos": torch.stack(joint_pos).numpy() if joint_pos else None,  # (steps, envs, joints)
+             "tracking": tracking.summary()}
     return stats, recorded, frames
 
 
