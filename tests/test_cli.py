@@ -75,11 +75,11 @@ def test_motion_convert_a_beyondmimic_csv_for_lus2_and_view_it(tmp_path):
 
 def test_sim2mujoco_bad_input_is_one_line_and_exit_2(tmp_path):
     out = run(str(ROOT / "run.sh"), "sim2mujoco", "--policy", str(tmp_path / "missing.onnx"))
-    assert out.returncode == 2 and "exported policy not found" in out.stderr and "Traceback" not in out.stderr
+    assert out.returncode == 2 and "argument --policy: no such file" in out.stderr and "Traceback" not in out.stderr
     out = run(str(ROOT / "run.sh"), "sim2mujoco")
     assert out.returncode == 2 and "--policy PATH" in out.stderr
     out = run(str(ROOT / "run.sh"), "sim2sim", "--policy", str(tmp_path / "missing.onnx"))
-    assert out.returncode == 2 and "exported policy not found" in out.stderr
+    assert out.returncode == 2 and "argument --policy: no such file" in out.stderr
     out = run(str(ROOT / "run.sh"), "sim2mujoco", "lus2", "--load_run", "no_such_run_here")
     assert out.returncode == 2 and out.stderr.startswith("error: ") and "Traceback" not in out.stderr
 

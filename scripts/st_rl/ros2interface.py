@@ -25,24 +25,31 @@ import threading
 import time
 from pathlib import Path
 
+from legged_robots.utils.args import NON_NEGATIVE, NON_NEGATIVE_INT, POSITIVE, existing_file, float_in, int_in
+
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "policies" / "lus2_flat" / "policy.onnx"
+# DDS domain ids go to 232 (the port formula's limit); ROS 2 advises 0-101 so ports stay below the OS's ephemeral range
+DOMAIN_ID = int_in(0, 232, note=" (DDS domain ids; ROS 2 advises <= 101)")
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--domain_id", type=int, help="DDS domain (default: $ROS_DOMAIN_ID, else 0)")
+    p.add_argument("--domain_id", type=DOMAIN_ID, help="DDS domain 0-232 (default: $ROS_DOMAIN_ID, else 0)")
     p.add_argument("--remap", action="append", default=[], metavar="FROM:=TO",
                    help="rename a topic, e.g. /imu/data:=/imu (repeatable)")
-    p.add_argument("--seconds", type=float, help="stop after this many seconds (default: until Ctrl-C)")
+    p.add_argument("--seconds", type=POSITIVE, help="stop after this many seconds (default: until Ctrl-C)")
     p.add_argument("--headless", action="store_true", help=argparse.SUPPRESS)  # accepted everywhere, no viewer here
 
 
 def _sim_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--latency_ms", type=float, default=0.0, help="delay of every state message [ms]")
-    p.add_argument("--drop", type=float, default=0.0, help="probability that a state message is dropped")
-    p.add_argument("--joint_pos_noise", type=float, default=0.0, help="Gaussian std on joint positions [rad]")
-    p.add_argument("--joint_vel_noise", type=float, default=0.0, help="Gaussian std on joint velocities [rad/s]")
-    p.add_argument("--gyro_noise", type=float, default=0.0, help="Gaussian std on the IMU's angular velocity [rad/s]")
+    p.add_argument("--latency_ms", type=NON_NEGATIVE, default=0.0, help="delay of every state message [ms]")
+    p.add_argument("--drop", type=float_in(0.0, 1.0, hi_open=True), default=0.0,
+                   help="probability that a state message is dropped, in [0, 1)")
+    p.add_argument("--joint_pos_noise", type=NON_NEGATIVE, default=0.0, help="Gaussian std on joint positions [rad]")
+    p.add_argument("--joint_vel_noise", type=NON_NEGATIVE, default=0.0,
+                   help="Gaussian std on joint velocities [rad/s]")
+    p.add_argument("--gyro_noise", type=NON_NEGATIVE, default=0.0,
+                   help="Gaussian std on the IMU's angular velocity [rad/s]")
     p.add_argument("--joint_order", default="mjcf", choices=("mjcf", "reversed", "sorted"),
                    help="order of the joints in /joint_states (the bridge maps by name)")
 
@@ -55,18 +62,18 @@ def parse_args(argv=None):
     b.add_argument("task", nargs="?", help="task id or robot whose runs to look in (not needed with --policy)")
     b.add_argument("--load_run", help="run directory name or regex (default: the latest)")
     b.add_argument("--agent", default="st_rl", help="agent config the run was trained with")
-    b.add_argument("--policy", help="an exported policy.onnx (instead of a run)")
+    b.add_argument("--policy", type=existing_file, help="an exported policy.onnx (instead of a run)")
     b.add_argument("--out", help="folder for the bag and summary (default: <run>/ros2/<time>, or "
                                  "logs/ros2/<policy folder>/<time>)")
     b.add_argument("--no_bag", action="store_true", help="do not record a bag")
     b.add_argument("--autostart", action="store_true",
                    help="start the soft start on the first complete state and the policy when HOLD is reached "
                         "(for simulation; on a robot send start/policy on /st_gym/mode)")
-    b.add_argument("--soft_start_s", type=float, default=2.0, help="ramp to the default pose [s]")
-    b.add_argument("--stale_periods", type=float, default=2.0,
+    b.add_argument("--soft_start_s", type=POSITIVE, default=2.0, help="ramp to the default pose [s]")
+    b.add_argument("--stale_periods", type=POSITIVE, default=2.0,
                    help="DAMPING when no complete joint/IMU update came for this many control periods")
-    b.add_argument("--max_joint_vel", type=float, default=30.0, help="joint speed treated as bad input [rad/s]")
-    b.add_argument("--damping_scale", type=float, default=1.0, help="DAMPING's kd as a multiple of the policy's kd")
+    b.add_argument("--max_joint_vel", type=POSITIVE, default=30.0, help="joint speed treated as bad input [rad/s]")
+    b.add_argument("--damping_scale", type=NON_NEGATIVE, default=1.0, help="DAMPING's kd as a multiple of the policy's kd")
     b.add_argument("--allow_extra_joints", action="store_true",
                    help="accept /joint_states with joints the policy does not drive (ignored)")
     _common(b)
@@ -74,8 +81,8 @@ def parse_args(argv=None):
     s = sub.add_parser("sim", help="a simulated robot (plain MuJoCo) on the bridge's topics")
     s.add_argument("robot", nargs="?", default="lus2", help="robot (lus2)")
     s.add_argument("--variant", choices=("27dof", "21dof"), help="lus2 variant (default: the policy's, else 27dof)")
-    s.add_argument("--policy", help="pick the variant whose joints this policy drives")
-    s.add_argument("--seed", type=int, default=0, help="seed of drops and noise")
+    s.add_argument("--policy", type=existing_file, help="pick the variant whose joints this policy drives")
+    s.add_argument("--seed", type=NON_NEGATIVE_INT, default=0, help="seed of drops and noise")
     s.add_argument("--no_gantry", action="store_true",
                    help="stand on the ground from the start (default: the base hangs until the bridge runs POLICY)")
     _sim_args(s)
@@ -83,10 +90,10 @@ def parse_args(argv=None):
 
     d = sub.add_parser("demo", help="sim robot + bridge + an operator walking a scenario; prints a verdict")
     d.add_argument("robot", nargs="?", default="lus2", help="robot (lus2)")
-    d.add_argument("--policy", default=str(SHIPPED), help="exported policy (default: the shipped lus2 policy)")
+    d.add_argument("--policy", type=existing_file, default=str(SHIPPED), help="exported policy (default: the shipped lus2 policy)")
     d.add_argument("--scenario", default="forward_0.5",
                    help="a sim2mujoco scenario name (default: forward_0.5); judged with sim2mujoco's thresholds")
-    d.add_argument("--scenarios", help="JSON/YAML scenario file to take --scenario from (default: the built-in list)")
+    d.add_argument("--scenarios", type=existing_file, help="JSON/YAML scenario file to take --scenario from (default: the built-in list)")
     d.add_argument("--compare", action="store_true", help="also run the scenario in-process in MuJoCo (sim2mujoco) "
                                                           "and print both")
     d.add_argument("--out", help="folder for logs and the bag (default: logs/ros2/<policy folder>/<time>)")
@@ -278,6 +285,7 @@ def run_demo(args) -> int:
         ref_log, _ = evaluate.run_scenario(OnnxPolicy(policy), MujocoRobot(robot_mjcf(md), md), short, thresholds)
         ref = evaluate.metrics(ref_log, short, float(md["policy_dt"]), thresholds)
         result["in_process"] = {k: ref[k] for k in m}
+        result["in_process_passed"] = evaluate.verdict(result["in_process"], checked)[0]
         line += f" | in-process MuJoCo: survived {ref['survival_s']:.1f} s, {evaluate.tracking_line(ref)}"
     summary = out / "bridge" / "bridge_summary.json"
     if summary.is_file():
@@ -293,11 +301,7 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    from legged_robots.ros2.bridge import BridgeInputError
     from legged_robots.sim2mujoco.cli import run_cli
 
-    try:
-        sys.exit(run_cli(main))
-    except (BridgeInputError, TimeoutError) as e:
-        print(f"[ros2] error: {e}", file=sys.stderr)
-        sys.exit(2)
+    # TimeoutError: the demo's robot or bridge never came up (their logs are named in the message)
+    sys.exit(run_cli(main, user_errors=(TimeoutError,)))

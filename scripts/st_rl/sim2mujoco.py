@@ -40,11 +40,12 @@ from pathlib import Path
 
 def parse_args(argv=None):
     from legged_robots.sim2mujoco.cli import add_policy_args
+    from legged_robots.utils.args import existing_file
 
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_policy_args(p)
-    p.add_argument("--scenarios", help="JSON/YAML list of scenarios (default: the built-in list)")
-    p.add_argument("--thresholds", help="JSON/YAML mapping of thresholds replacing the pinned defaults (e.g. "
+    p.add_argument("--scenarios", type=existing_file, help="JSON/YAML list of scenarios (default: the built-in list)")
+    p.add_argument("--thresholds", type=existing_file, help="JSON/YAML mapping of thresholds replacing the pinned defaults (e.g. "
                                         "{max_lin_vel_mean_error: 0.15}); the report says it was used")
     p.add_argument("--out", help="report folder (default: <run>/sim2mujoco; logs/sim2mujoco/<folder> for a --policy "
                                  "outside a run)")
@@ -52,7 +53,7 @@ def parse_args(argv=None):
     p.add_argument("--sim2sim", action="store_true", help="also run Isaac Lab (Newton) and report the joint gap")
     p.add_argument("--clips", nargs="+", help="mimic policy: the clips to run (default: all it was trained on)")
     p.add_argument("--motions", help="mimic policy: folder of its clip files (default: our shipped clips)")
-    p.add_argument("--isaac_eval", help="mimic policy: Isaac Lab's eval JSON to compare with (default: "
+    p.add_argument("--isaac_eval", type=existing_file, help="mimic policy: Isaac Lab's eval JSON to compare with (default: "
                                         "<run>/eval/mimic_eval.json when ./run.sh eval wrote one)")
     return p.parse_args(argv)
 

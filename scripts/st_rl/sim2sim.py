@@ -23,15 +23,16 @@ from pathlib import Path
 
 def parse_args(argv=None):
     from legged_robots.sim2mujoco.cli import add_policy_args
+    from legged_robots.utils.args import POSITIVE, POSITIVE_INT, existing_file
 
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_policy_args(p)
     p.add_argument("--scenario", action="append", help="default scenario name(s) to run (default: all)")
-    p.add_argument("--scenarios", help="JSON/YAML list of scenarios")
-    p.add_argument("--tolerance", type=float, default=0.05, help="max |difference| per observation value")
+    p.add_argument("--scenarios", type=existing_file, help="JSON/YAML list of scenarios")
+    p.add_argument("--tolerance", type=POSITIVE, default=0.05, help="max |difference| per observation value")
     p.add_argument("--open-loop", action="store_true", help="replay actions instead of running the policy")
     p.add_argument("--actions", default="sine", help="open loop: 'sine', 'zeros' or a .npy of (steps, joints)")
-    p.add_argument("--steps", type=int, default=100, help="open loop: steps to run (default 100 = 2 s)")
+    p.add_argument("--steps", type=POSITIVE_INT, default=100, help="open loop: steps to run (default 100 = 2 s)")
     p.add_argument("--out", help="folder for logs (default: <run>/sim2sim; logs/sim2sim/<folder> for a --policy "
                                  "outside a run)")
     return p.parse_args(argv)

@@ -1,5 +1,6 @@
 """Command-line overrides: values land with the field's type; a typo names the closest valid keys."""
 
+import re
 from dataclasses import dataclass, field
 
 import pytest
@@ -25,6 +26,19 @@ class Env:
     rewards: Rewards = field(default_factory=Rewards)
     ranges: tuple = (0.0, 1.0)
     name: str = "x"
+    size: tuple = (8.0, 8.0)
+    debug: bool = False
+    seconds: float = 20.0
+    limit: float | None = None
+    names: list = field(default_factory=lambda: ["a"])
+
+
+def test_tuples_arrive_as_tuples_however_written():
+    env = Env()
+    apply_overrides({"env": env}, ["env.ranges=(0.5,0.5)", "env.size=[10, 6]", "env.limit=null", "env.debug=true",
+                                   "env.name=42"])
+    assert env.ranges == (0.5, 0.5) and env.size == (10.0, 6.0) and isinstance(env.size[0], float)
+    assert env.limit is None and env.debug is True and env.name == "42"
 
 
 def test_values_are_parsed_and_typed():
@@ -44,10 +58,17 @@ def test_values_are_parsed_and_typed():
     ("env.rewards.disabled.weight=1", "env.rewards.disabled is disabled (None)"),
     ("env.rewards.feet_slide.weight=abc", "expects a number"),
     ("env.rewards", "not of the form key=value"),
+    ("env.ranges=(0.1,0.2,0.3)", "env.ranges expects 2 values, e.g. (0.0,1.0), got 3: (0.1,0.2,0.3)"),
+    ("env.ranges=(0.1,fast)", "env.ranges expects numbers, e.g. (0.0,1.0); value 2 is 'fast'"),
+    ("env.ranges=0.5", "env.ranges expects a tuple, e.g. (a,b) or [a,b], got 0.5"),
+    ("env.debug=1", "env.debug expects true or false, got 1"),
+    ("env.seconds=null", "env.seconds cannot be null; it expects a number, e.g. 20.0"),
+    ("env.seconds=true", "env.seconds expects a number, got True"),
+    ("env.names=a", "env.names expects a list, e.g. [a,b], got 'a'"),
 ])
 def test_bad_overrides_name_the_problem(override, message):
     env = Env()
-    with pytest.raises(OverrideError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(OverrideError, match=re.escape(message)):
         apply_overrides({"env": env}, ["env.name=y", override])
     assert env == Env(), "one bad override and nothing is applied"
 

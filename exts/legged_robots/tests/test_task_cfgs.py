@@ -180,7 +180,7 @@ def test_ranges_with_min_above_max_name_the_term_and_field():
             "env.events.physics_material.params.static_friction_range = (1.2, 0.4): min > max",
         "env.events.reset_base.params.pose_range.yaw=[1,-1]": "env.events.reset_base.params.pose_range['yaw']",
         "env.commands.base_velocity.ranges.lin_vel_x=[0.5,-0.5]": "env.commands.base_velocity.ranges.lin_vel_x",
-        "env.events.push_robot.interval_range_s=[3,1]": "env.events.push_robot.interval_range_s = (3, 1)",
+        "env.events.push_robot.interval_range_s=[3,1]": "env.events.push_robot.interval_range_s = (3.0, 1.0)",
         "env.curriculum.command_levels.params.limits.lin_vel_x=[1,-1]": "env.curriculum.command_levels.params.limits",
     }
     for override, message in bad.items():

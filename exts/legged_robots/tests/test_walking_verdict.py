@@ -132,7 +132,10 @@ def test_a_bad_thresholds_file_is_one_error_line_before_anything_runs(tmp_path, 
     main = _script("sim2mujoco").main
     path = tmp_path / "t.json"
     path.write_text(content)
-    assert run_cli(main, ["--policy", str(tmp_path / "missing.onnx"), "--thresholds", str(path)]) == 2
+    from pathlib import Path
+
+    standing = Path(__file__).resolve().parents[3] / "tests" / "data" / "lus2_standing" / "policy.onnx"
+    assert run_cli(main, ["--policy", str(standing), "--thresholds", str(path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith(f"error: {path}: ") and message in err[0], err
 

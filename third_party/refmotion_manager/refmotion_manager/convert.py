@@ -60,6 +60,21 @@ def drop_joints(clip, names):
     return clip.select([f for f in clip.fields if f not in drop])
 
 
+def _positive(text: str) -> float:
+    """argparse type: a finite number > 0 (a frame rate)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not (value > 0 and value != float("inf")):
+        raise argparse.ArgumentTypeError(f"must be > 0, got {text!r}")
+    return value
+
+
+_positive.bounds = (0.0, None, True, False)  # read by tests/test_bad_input.py's table
+_positive.__name__ = "float"
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m refmotion_manager.convert", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -67,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("-o", "--output", required=True, help="output file; its suffix picks the format unless --to")
     p.add_argument("--robot", required=True, help="registered robot name (e.g. lus2_27dof) or MJCF path")
     p.add_argument("--to", choices=sorted(set(formats.FORMATS.values())), help="output format (default: from suffix)")
-    p.add_argument("--fps", type=float, help="frame rate of csv inputs (a csv carries none)")
+    p.add_argument("--fps", type=_positive, help="frame rate of csv inputs (a csv carries none)")
     p.add_argument("--joint-names", help="csv without header: joint names of columns 8.., in file order "
                                          "(comma-separated or a file with one per line)")
     p.add_argument("--quat-order", choices=("xyzw", "wxyz"), default="xyzw", help="csv quaternion order (default xyzw)")

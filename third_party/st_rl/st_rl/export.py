@@ -45,7 +45,11 @@ def write_onnx_metadata(onnx_path: str | Path, metadata: dict) -> None:
 def read_onnx_metadata(onnx_path: str | Path) -> dict:
     import onnx
 
-    props = {p.key: p.value for p in onnx.load(str(onnx_path)).metadata_props}
+    try:
+        model = onnx.load(str(onnx_path))
+    except Exception as err:  # noqa: BLE001 - onnx raises protobuf's DecodeError and others for a bad file
+        raise ValueError(f"{onnx_path}: not an ONNX file ({type(err).__name__}: {str(err)[:200]})") from None
+    props = {p.key: p.value for p in model.metadata_props}
     if METADATA_KEY not in props:
         raise KeyError(f"{onnx_path} carries no '{METADATA_KEY}' metadata: was it exported by st_rl?")
     return json.loads(props[METADATA_KEY])

@@ -13,23 +13,34 @@ from .errors import PolicyMetadataError
 def read_config_file(path: str | Path):
     """The contents of a JSON file, or of a YAML file (.yaml / .yml)."""
     path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"{path} is a directory; a JSON or YAML file is expected")
     if not path.is_file():
         raise FileNotFoundError(f"file not found: {path}")
     text = path.read_text()
     if path.suffix.lower() in (".yaml", ".yml"):
         import yaml
 
-        return yaml.safe_load(text)
-    return json.loads(text)
+        try:
+            return yaml.safe_load(text)
+        except yaml.YAMLError as err:
+            raise ValueError(f"{path}: not valid YAML ({str(err).splitlines()[0]})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ValueError(f"{path}: not valid JSON ({err})") from None
 
 
 def add_policy_args(parser) -> None:
     """The options that say which policy and MJCF to run; ``find_policy`` and ``robot_mjcf`` read them."""
+    from legged_robots.utils.args import existing_file
+
     parser.add_argument("task", nargs="?", help="task id or robot name whose runs to look in (not needed with --policy)")
     parser.add_argument("--load_run", help="run directory name or regex (default: the latest)")
     parser.add_argument("--agent", default="st_rl", help="agent config the run was trained with")
-    parser.add_argument("--policy", help="an exported policy.onnx (instead of a run)")
-    parser.add_argument("--mjcf", help="MJCF to run (default: our lus2 variant with the policy's joints)")
+    parser.add_argument("--policy", type=existing_file, help="an exported policy.onnx (instead of a run)")
+    parser.add_argument("--mjcf", type=existing_file,
+                        help="MJCF to run (default: our lus2 variant with the policy's joints)")
 
 
 def find_policy(args) -> Path:
@@ -72,13 +83,17 @@ def robot_mjcf(metadata: dict) -> Path:
                                   "joints; pass --mjcf") from None
 
 
-def run_cli(main, argv=None) -> int:
+def run_cli(main, argv=None, user_errors: tuple = ()) -> int:
     """``main(argv)``'s exit code; bad input (a missing file or run, bad metadata or settings) is one line
-    on stderr and exit code 2, not a traceback."""
+    on stderr and exit code 2, not a traceback; anything unexpected a bug report (one line, the traceback in a
+    log file) and exit code 3."""
+    from legged_robots.utils import report_bug
     from st_rl.checkpoints import CheckpointError
 
     try:
         return main(argv)
-    except (PolicyMetadataError, FileNotFoundError, ValueError, KeyError, CheckpointError) as err:
+    except (PolicyMetadataError, FileNotFoundError, ValueError, KeyError, CheckpointError, *user_errors) as err:
         print(f"error: {err.args[0] if isinstance(err, KeyError) and err.args else err}", file=sys.stderr)
         return 2
+    except Exception as err:  # noqa: BLE001 - not a catch-all for input: reported as a bug, exit 3
+        return report_bug(err)

@@ -22,8 +22,14 @@ class OnnxPolicy:
                                     "(export one with: ./run.sh play <task> --load_run <run>)")
         if self.path.suffix != ".onnx":
             raise PolicyMetadataError(f"expected an exported policy.onnx, got {self.path.name}")
-        self.metadata = metadata if metadata is not None else read_onnx_metadata(self.path)
-        self.session = ort.InferenceSession(str(self.path), providers=["CPUExecutionProvider"])
+        try:  # a file the user gave: what onnx / onnxruntime cannot read is bad input, not a bug
+            self.metadata = metadata if metadata is not None else read_onnx_metadata(self.path)
+            self.session = ort.InferenceSession(str(self.path), providers=["CPUExecutionProvider"])
+        except (ValueError, KeyError) as err:  # read_onnx_metadata's: not ONNX, no metadata
+            raise PolicyMetadataError(err.args[0] if err.args else str(err)) from None
+        except Exception as err:  # noqa: BLE001 - onnx and onnxruntime raise their own, unrelated types
+            first = (str(err).strip().splitlines() or [type(err).__name__])[0][:200]
+            raise PolicyMetadataError(f"{self.path}: not a readable exported policy ({first})") from None
         inputs = {i.name: i for i in self.session.get_inputs()}
         if "obs" not in inputs:
             raise PolicyMetadataError(f"{self.path.name}: no 'obs' input (inputs: {', '.join(inputs)})")

@@ -1,7 +1,9 @@
 """Command-line overrides of any config field: ``env.rewards.feet_slide.weight=-0.5``, ``agent.seed=3``.
 
-Values are parsed as YAML (numbers, booleans, ``null``, lists). A key that does not exist is an error that
-names the closest valid keys; nothing is created by a typo.
+Values are parsed as YAML (numbers, booleans, ``null``, lists; tuples as ``(a,b)`` or ``[a,b]``). A key that does
+not exist is an error that names the closest valid keys; nothing is created by a typo. A value is checked against
+the field it replaces before anything is built: a number for a number, true/false for a flag, a tuple of the same
+length (ranges' min <= max is checked on the whole config, ``cfg_checks``), ``null`` only where the field may be None (or is a term that ``null`` switches off).
 """
 
 from __future__ import annotations
@@ -34,9 +36,53 @@ def _closest(path: str, key: str, options: list[str]) -> str:
     return ", ".join(f"{path}.{c}" for c in close)
 
 
-def _coerce(old, new, key: str):
-    """Keep the field's type where the meaning is unambiguous (an int for a float field, a list for a tuple)."""
-    if isinstance(old, bool) or old is None or new is None:
+def _may_be_none(node, leaf: str) -> bool:
+    """Whether ``node.leaf`` is declared optional (``X | None``); dicts (term params) are not checked."""
+    if isinstance(node, dict) or not dataclasses.is_dataclass(node):
+        return True
+    for f in dataclasses.fields(node):
+        if f.name == leaf:
+            return "None" in str(f.type) or "Optional" in str(f.type)
+    return True
+
+
+def _tuple(value, key: str):
+    """``(a, b)`` written on the command line reaches us as the string "(a, b)"."""
+    if isinstance(value, str) and value.strip().startswith("(") and value.strip().endswith(")"):
+        inner = value.strip()[1:-1]
+        return tuple(_item(part.strip()) for part in inner.split(",") if part.strip())
+    if isinstance(value, list):
+        return tuple(value)
+    raise OverrideError(f"{key} expects a tuple, e.g. (a,b) or [a,b], got {value!r}")
+
+
+def _check_tuple(old: tuple, new: tuple, key: str) -> tuple:
+    if old and len(new) != len(old):
+        raise OverrideError(f"{key} expects {len(old)} values, e.g. {_form(old)}, got {len(new)}: {_form(new)}")
+    numbers = [isinstance(v, (int, float)) and not isinstance(v, bool) for v in old]
+    for i, (is_number, v) in enumerate(zip(numbers, new)):
+        if is_number and not (isinstance(v, (int, float)) and not isinstance(v, bool)):
+            raise OverrideError(f"{key} expects numbers, e.g. {_form(old)}; value {i + 1} is {v!r}")
+    return tuple(float(v) if isinstance(o, float) and isinstance(v, int) else v for o, v in zip(old, new)) \
+        if old else new
+
+
+def _form(values) -> str:
+    return "(" + ",".join(str(v) for v in values) + ")"
+
+
+def _coerce(old, new, key: str, node=None, leaf: str = ""):
+    """The new value in the field's type where the meaning is unambiguous (an int for a float field, a list for a
+    tuple), or an error naming the key and the form it expects."""
+    if old is None:
+        return new
+    if new is None:
+        if isinstance(old, (bool, int, float, str, tuple, list)) and not _may_be_none(node, leaf):
+            raise OverrideError(f"{key} cannot be null; it expects {_kind(old)}, e.g. {_example(old)}")
+        return new
+    if isinstance(old, bool):
+        if not isinstance(new, bool):
+            raise OverrideError(f"{key} expects true or false, got {new!r}")
         return new
     if isinstance(old, float) and isinstance(new, int) and not isinstance(new, bool):
         return float(new)
@@ -46,11 +92,24 @@ def _coerce(old, new, key: str):
         except ValueError:
             raise OverrideError(f"{key} expects a number, got {new!r}") from None
         return int(new) if isinstance(old, int) and new.is_integer() else new
-    if isinstance(old, (int, float)) and not isinstance(new, (int, float)):
+    if isinstance(old, (int, float)) and (not isinstance(new, (int, float)) or isinstance(new, bool)):
         raise OverrideError(f"{key} expects a number, got {new!r}")
-    if isinstance(old, tuple) and isinstance(new, list):
-        return tuple(new)
+    if isinstance(old, tuple):
+        return _check_tuple(old, _tuple(new, key), key)
+    if isinstance(old, list) and not isinstance(new, list):
+        raise OverrideError(f"{key} expects a list, e.g. [a,b], got {new!r}")
+    if isinstance(old, str) and isinstance(new, (int, float)) and not isinstance(new, bool):
+        return str(new)  # a name that YAML read as a number
     return new
+
+
+def _kind(old) -> str:
+    return {bool: "true or false", int: "an integer", float: "a number", str: "a string", tuple: "a tuple",
+            list: "a list"}.get(type(old), type(old).__name__)
+
+
+def _example(old) -> str:
+    return _form(old) if isinstance(old, tuple) else repr(old).lower() if isinstance(old, bool) else repr(old)
 
 
 def _parse(item: str, text: str):
@@ -106,7 +165,7 @@ def apply_overrides(roots: dict[str, object], overrides: list[str]) -> list[str]
             raise OverrideError(f"unknown key {key!r}: {path} has no {leaf!r}; closest: "
                                 f"{_closest(path, leaf, _fields(node))}")
         value = _parse(item, text)
-        updates.append((node, leaf, _coerce(_get(node, leaf), value, key)))
+        updates.append((node, leaf, _coerce(_get(node, leaf), value, key, node, leaf)))
     for node, leaf, value in updates:
         if isinstance(node, dict):
             node[leaf] = value

@@ -12,6 +12,8 @@ PARITY_TOLERANCE = 1e-5
 
 
 def play_arg_parser(doc: str, framework: str) -> argparse.ArgumentParser:
+    from legged_robots.utils.args import POSITIVE_INT, existing_file, float_in
+
     from .training import FRAMEWORKS
 
     parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -20,15 +22,16 @@ def play_arg_parser(doc: str, framework: str) -> argparse.ArgumentParser:
                         help=f"framework the run was trained with (default here: {framework})")
     parser.add_argument("--load_run", help="run directory name or regex (default: the latest)")
     parser.add_argument("--checkpoint", help="model_<N>.pt or N (default: the latest of the run)")
-    parser.add_argument("--num_envs", type=int, help="default: the play variant's")
-    parser.add_argument("--steps", type=int, default=500, help="env steps to run (default 500 = 10 s)")
-    parser.add_argument("--command", nargs=3, type=float, metavar=("VX", "VY", "WZ"),
+    parser.add_argument("--num_envs", type=POSITIVE_INT, help="default: the play variant's")
+    parser.add_argument("--steps", type=POSITIVE_INT, default=500, help="env steps to run (default 500 = 10 s)")
+    parser.add_argument("--command", nargs=3, type=float_in(), metavar=("VX", "VY", "WZ"),
                         help="hold this velocity command in every env (forward, lateral [m/s], yaw rate [rad/s]) "
                              "instead of sampling commands; the tracking figures are then the walking verdict's")
     parser.add_argument("--device", default="cpu", help="cpu (default) or cuda[:N]")
     parser.add_argument("--agent", default="st_rl", help="agent config the run was trained with")
     parser.add_argument("--video", action="store_true", help="record an mp4 of env 0 (MuJoCo offscreen renderer)")
-    parser.add_argument("--policy", help="an exported policy.onnx to run instead of a checkpoint (exports nothing)")
+    parser.add_argument("--policy", type=existing_file,
+                        help="an exported policy.onnx to run instead of a checkpoint (exports nothing)")
     parser.add_argument("--out", help="with --policy: folder of the video (default: logs/play/<the policy's folder>)")
     parser.add_argument("--style-report", dest="style_report", action="store_true",
                         help="compare the rollout's joint-position distributions with the reference clips' (mean "
@@ -49,14 +52,6 @@ def prepare_play(args):
     from .launch import load_cfgs
 
     torch.set_num_threads(1)
-    if args.command is not None:
-        import math
-
-        from .errors import UsageError
-
-        bad = [v for v in args.command if not math.isfinite(v)]
-        if bad:
-            raise UsageError(f"--command {' '.join(map(str, args.command))}: VX VY WZ must be finite numbers")
     task_id, env_cfg, agent_cfg = load_cfgs(args.task, args.overrides, play=True, agent=args.agent)
     if args.command is not None:
         hold_command(env_cfg, args.command, task_id)

@@ -20,14 +20,16 @@ FRAMEWORKS = ("st_rl", "skrl")
 
 
 def train_arg_parser(doc: str, framework: str) -> argparse.ArgumentParser:
+    from legged_robots.utils.args import NON_NEGATIVE_INT, POSITIVE_INT
+
     parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("task", help="task id (./run.sh list) or robot name (lus2, lus2_21dof)")
     parser.add_argument("--framework", choices=FRAMEWORKS, default=framework,
                         help=f"RL framework (default here: {framework}; ./run.sh train picks the script by it)")
-    parser.add_argument("--num_envs", type=int, help="default: the task's on GPU, 64 on CPU")
-    parser.add_argument("--max_iterations", type=int,
+    parser.add_argument("--num_envs", type=POSITIVE_INT, help="default: the task's on GPU, 64 on CPU")
+    parser.add_argument("--max_iterations", type=POSITIVE_INT,
                         help="iterations to run, also when resuming (default: the agent config's)")
-    parser.add_argument("--seed", type=int, help="default: the agent config's")
+    parser.add_argument("--seed", type=NON_NEGATIVE_INT, help="default: the agent config's")
     parser.add_argument("--device", help="cpu, cuda, cuda:N (default: cuda:0 if available, else cpu)")
     parser.add_argument("--agent", default="st_rl", help="agent config: st_rl (MLP, default) or st_rl_lstm"
                         + (" (st_rl only)" if framework == "skrl" else ""))
@@ -44,7 +46,7 @@ def train_arg_parser(doc: str, framework: str) -> argparse.ArgumentParser:
                         help="one process per device (torchrun): cuda:<local rank> each (NCCL), or the CPU (gloo); "
                              "gradients averaged, seeds offset by rank, rank 0 logs and saves; --num_envs is per "
                              "process")
-    parser.add_argument("--nproc_per_node", type=int,
+    parser.add_argument("--nproc_per_node", type=POSITIVE_INT,
                         help="with --distributed: processes to start (default: the CUDA devices there are)")
     parser.add_argument("overrides", nargs="*", metavar="KEY=VALUE",
                         help="config overrides: env.<field>=v, agent.<field>=v, physics=<preset>")
