@@ -27,6 +27,25 @@ class PolicyCfg:
 
 
 @dataclass
+class SymmetryCfg:
+    """rsl-rl's symmetry extension: every mini-batch also trains on its mirror image (``use_data_augmentation``)
+    and/or a mirror loss. ``data_augmentation_func`` ("module:function") mirrors the robot's observations and
+    actions; the robot config names it. Off unless one of the two uses is on."""
+
+    use_data_augmentation: bool = False
+    use_mirror_loss: bool = False
+    mirror_loss_coeff: float = 0.0
+    data_augmentation_func: str = ""
+
+    def to_rsl_rl(self) -> dict | None:
+        if not (self.use_data_augmentation or self.use_mirror_loss):
+            return None
+        if not self.data_augmentation_func:
+            raise ValueError("symmetry_cfg is on but names no data_augmentation_func ('module:function')")
+        return dataclasses.asdict(self)
+
+
+@dataclass
 class PpoCfg:
     """PPO (design 3.9)."""
 
@@ -42,6 +61,7 @@ class PpoCfg:
     lam: float = 0.95
     desired_kl: float = 0.01
     max_grad_norm: float = 1.0
+    symmetry_cfg: SymmetryCfg = field(default_factory=SymmetryCfg)
 
 
 @dataclass
@@ -135,5 +155,6 @@ class RunnerCfg:
             "actor": model(p.actor_hidden_dims, p.actor_obs_normalization, stochastic=True),
             "critic": model(p.critic_hidden_dims, p.critic_obs_normalization, stochastic=False),
             "algorithm": {"class_name": RUNNERS["AmpPolicyRunner"] if amp else self.algorithm_name,
-                          **dataclasses.asdict(self.algorithm)},
+                          **dataclasses.asdict(self.algorithm),
+                          "symmetry_cfg": self.algorithm.symmetry_cfg.to_rsl_rl()},
         }

@@ -216,6 +216,20 @@ def _mirror(body: Body) -> Body:
                    joint=_mirror_name(body.joint), range=rng, com=flip(body.com), roll=-body.roll, shapes=shapes)
 
 
+def mirror_of(name: str) -> str:
+    """The body or joint on the other side (itself on the centre line): left_* <-> right_*."""
+    if name.startswith("left_"):
+        return "right_" + name[len("left_"):]
+    if name.startswith("right_"):
+        return "left_" + name[len("right_"):]
+    return name
+
+
+def mirror_sign(joint: str) -> float:
+    """-1 for a joint whose angle changes sign in the mirror image (about x or z: roll, yaw), +1 about y (pitch)."""
+    return -1.0 if next(b for b in BODIES if b.joint == joint).axis in ("x", "z") else 1.0
+
+
 def _build_tree() -> tuple[Body, ...]:
     bodies = list(_LEFT_AND_CENTRE)
     bodies += [_mirror(b) for b in _LEFT_AND_CENTRE if b.name.startswith("left_")]

@@ -29,6 +29,10 @@ def rsl_rl_runner_cfg(st: RunnerCfg):
         return cls(**kwargs)
 
     algorithm = {k: v for k, v in d["algorithm"].items() if k != "class_name"}
+    if algorithm.get("symmetry_cfg") is not None:
+        from isaaclab_rl.rsl_rl import RslRlSymmetryCfg
+
+        algorithm["symmetry_cfg"] = RslRlSymmetryCfg(**algorithm["symmetry_cfg"])
     if d["algorithm"]["class_name"] == "PPO":
         algorithm_cfg = RslRlPpoAlgorithmCfg(class_name="PPO", **algorithm)
     else:  # AmpPPO: rsl-rl's runner builds it by name, with its extra keys
@@ -64,6 +68,8 @@ def skrl_ppo_cfg(st: RunnerCfg) -> dict:
     in rsl-rl; the learning rate adapts to ``desired_kl`` (skrl's KLAdaptiveLR); time-outs bootstrap."""
     if st.policy.rnn_type is not None:
         raise ValueError("skrl_ppo_cfg: recurrent policies (policy.rnn_type) are not mapped to skrl; use st_rl")
+    if st.algorithm.symmetry_cfg.to_rsl_rl() is not None:
+        raise ValueError("skrl_ppo_cfg: symmetry augmentation (algorithm.symmetry_cfg) is rsl-rl's; use st_rl")
     p, a = st.policy, st.algorithm
 
     def net(layers, source):

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from st_rl.config import AmpPpoCfg, PolicyCfg, PpoCfg, RunnerCfg
+from st_rl.config import AmpPpoCfg, PolicyCfg, PpoCfg, RunnerCfg, SymmetryCfg
 
 from ..amp_mimic_cfg import INIT_NOISE_STD, STYLE_REWARD_COEF, TASK_REWARD_LERP
 
@@ -18,7 +18,9 @@ class Lus2FlatPPORunnerCfg(RunnerCfg):
         init_noise_std=INIT_NOISE_STD))
     algorithm: PpoCfg = field(default_factory=lambda: PpoCfg(
         clip_param=0.2, entropy_coef=0.01, value_loss_coef=1.0, num_learning_epochs=5, num_mini_batches=4,
-        learning_rate=1.0e-3, gamma=0.99, lam=0.95, desired_kl=0.01, max_grad_norm=1.0))
+        learning_rate=1.0e-3, gamma=0.99, lam=0.95, desired_kl=0.01, max_grad_norm=1.0,
+        # off by default; agent.algorithm.symmetry_cfg.use_data_augmentation=true trains on mirror images too
+        symmetry_cfg=SymmetryCfg(data_augmentation_func="legged_robots.tasks.config.lus2.symmetry:augment")))
 
 
 @dataclass
