@@ -13,6 +13,7 @@ import importlib
 import importlib.util
 import io
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -225,3 +226,42 @@ def test_an_unexpected_exception_is_a_bug_report_not_an_input_error(tmp_path, mo
     assert len(err) == 1 and err[0].startswith("bug: ZeroDivisionError: division by zero (traceback in logs/bugs/")
     (log,) = (tmp_path / "logs" / "bugs").iterdir()
     assert "Traceback" in log.read_text() and "1 / 0" in log.read_text()
+
+
+def _leaves(node, path: str, depth: int = 0):
+    """(key, value) of every number, flag and tuple field below a config node (dataclasses and configclasses)."""
+    import dataclasses
+
+    if depth > 6 or node is None:
+        return
+    names = [f.name for f in dataclasses.fields(node)] if dataclasses.is_dataclass(node) else []
+    for name in names:
+        value = getattr(node, name)
+        key = f"{path}.{name}"
+        if isinstance(value, (bool, int, float)) or (isinstance(value, tuple) and value and
+                                                      all(isinstance(v, (int, float)) for v in value)):
+            yield key, value
+        elif dataclasses.is_dataclass(value):
+            yield from _leaves(value, key, depth + 1)
+
+
+def test_every_typed_config_field_refuses_a_value_of_the_wrong_type():
+    """Generated from the config dataclasses: each number, flag and numeric tuple of the agent config and of the env
+    config's rewards, commands, events and terminations refuses a word (one error naming the key), before any env
+    is built."""
+    from legged_robots.tasks import load_env_cfg
+    from legged_robots.tasks.utils.launch import load_agent_cfg
+    from legged_robots.tasks.utils.overrides import OverrideError, apply_overrides
+
+    agent = load_agent_cfg("St-Velocity-Flat-Lus2")
+    env = load_env_cfg("St-Velocity-Flat-Lus2")
+    rows = list(_leaves(agent, "agent"))
+    for part in ("rewards", "commands", "terminations", "events", "actions"):
+        rows += list(_leaves(getattr(env, part), f"env.{part}"))
+    assert len(rows) > 100, len(rows)
+    for key, value in rows:
+        with pytest.raises(OverrideError, match=re.escape(key)):
+            apply_overrides({"agent": agent, "env": env}, [f"{key}=fast"])
+        if isinstance(value, tuple):
+            with pytest.raises(OverrideError, match=re.escape(f"{key} expects {len(value)} values")):
+                apply_overrides({"agent": agent, "env": env}, [f"{key}=({','.join(['1'] * (len(value) + 1))})"])
