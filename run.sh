@@ -32,13 +32,15 @@ commands:
                         the test suite (all layers by default; unit: seconds, no simulator;
                         sim: plain MuJoCo and Isaac Lab envs on CPU)
   generate [--check]    regenerate lus2 MJCF/USD, the ground plane and the lus2 reference clips
-  motion convert|view ARGS...
-                        reference motions: convert files to our pkl for a robot, plot/replay a clip
-                        (python -m refmotion_manager.convert|view --help)
-  bench [env|train|motion|mdp|sim2mujoco|ros2] [ARGS...]
+  motion convert|view|retarget ARGS...
+                        reference motions: convert files to our pkl for a robot, plot/replay a clip, retarget
+                        human mocap (BVH, joint positions) onto a robot
+                        (python -m refmotion_manager.convert|view|retarget --help)
+  bench [env|train|motion|mdp|sim2mujoco|ros2|retarget] [ARGS...]
                         benchmarks/env_throughput.py (default), train_throughput.py, refmotion_serving.py,
                         mdp_managers.py (rough vs flat, time per manager), sim2mujoco_speed.py (real-time factor),
-                        ros2_latency.py (bridge latency, jitter, fault reactions)
+                        ros2_latency.py (bridge latency, jitter, fault reactions), retarget_speed.py
+                        (mocap retargeting frames/s)
   python [ARGS...]      the project's Python
 EOF
 }
@@ -78,8 +80,8 @@ case "$cmd" in
         exec "$PY" -m legged_robots.assets.generate "$@" ;;
     motion)
         case "${1:-}" in
-            convert|view) sub="$1"; shift; exec "$PY" -m "refmotion_manager.$sub" "$@" ;;
-            *) echo "run.sh motion: expected 'convert' or 'view', got '${1:-}'" >&2; exit 2 ;;
+            convert|view|retarget) sub="$1"; shift; exec "$PY" -m "refmotion_manager.$sub" "$@" ;;
+            *) echo "run.sh motion: expected 'convert', 'view' or 'retarget', got '${1:-}'" >&2; exit 2 ;;
         esac ;;
     bench)
         script="$ROOT/benchmarks/env_throughput.py"
@@ -87,6 +89,7 @@ case "$cmd" in
             env|train) script="$ROOT/benchmarks/$1_throughput.py"; shift ;;
             ros2) script="$ROOT/benchmarks/ros2_latency.py"; shift ;;
             motion) script="$ROOT/benchmarks/refmotion_serving.py"; shift ;;
+            retarget) script="$ROOT/benchmarks/retarget_speed.py"; shift ;;
             mdp) script="$ROOT/benchmarks/mdp_managers.py"; shift ;;
             sim2mujoco) script="$ROOT/benchmarks/sim2mujoco_speed.py"; shift ;;
         esac
