@@ -13,7 +13,9 @@ mapped body, orientation tasks for the pelvis (heading from the hips), the torso
 
 Fidelity, printed and stored in the clip: after scaling, the mean and max position error per mapped body, the
 root-path error and the heading error against the (scaled) source: a retarget that walks another path, or
-stands, scores badly there.
+stands, scores badly there. Scores: stance phases, foot sliding and penetration (before and after the second
+pass that pins stance feet), joint-limit margins, peak joint speeds, and motor feasibility (``feasibility``:
+contact forces at the stance soles, the root wrench no contact could supply, joint torques against the motors).
 """
 
 from __future__ import annotations
@@ -238,6 +240,8 @@ def retarget(mocap: Mocap, robot_mjcf: str | Path, skeleton="auto", fps: float |
     fidelity = fidelity_scores(model, qs, {kp: bodies[kp] for kp in used}, targets, pelvis_rot)
     jadr = [model.jnt_qposadr[model.joint(j).id] for j in hinge]
     scores = motion_scores(model, qs, bodies, dt)
+    scores["feasibility"] = feasibility(model, qs, dt, {s: scores["feet"][s]["stance"] for s in SIDES},
+                                        {s: bodies[f"{s}_ankle"] for s in SIDES})
     scores["before_clean_up"] = {"sliding_max_cm": raw_scores["sliding_max_cm"],
                                  "penetration_max_mm": raw_scores["penetration_max_mm"]}
     for side in SIDES:
@@ -420,6 +424,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"[retarget] joints: closest to a limit {lim['joint']} ({lim['min']:.3f} rad); within 0.05 rad: "
           f"{', '.join(sc['joints_within_0.05_rad_of_a_limit']) or 'none'}; peak speed {spd['max']:.1f} rad/s "
           f"({spd['joint']}, limit {spd['limit']:.1f})")
+    fe = sc["feasibility"]
+    print(f"[retarget] motors: {'feasible' if fe['feasible'] else 'NOT feasible'} | frames over an effort limit "
+          f"{100 * fe['frames_over_effort_limit_share']:.1f} % ({', '.join(fe['joints_over_effort_limit']) or 'none'}"
+          f"; peak {fe['peak_torque_ratio']['value']:.2f} x the limit at {fe['peak_torque_ratio']['joint']}) | root "
+          f"wrench no contact supplies: {fe['residual_root_force_n']['mean']:.0f} N mean, "
+          f"{fe['residual_root_force_n']['max']:.0f} N max (weight {fe['residual_root_force_n']['robot_weight']:.0f} N)"
+          + (f" | worst {fe['worst_segment_s'][0]:.2f}-{fe['worst_segment_s'][1]:.2f} s" if fe["worst_segment_s"] else ""))
     print(f"[retarget] wrote {out} ({clip.num_frames} frames at {clip.fps:g} fps)")
     return 0
 
@@ -436,6 +447,106 @@ def _positive(text: str) -> float:
 
 _positive.bounds = (0.0, None, True, False)
 _positive.__name__ = "float"
+
+
+
+# ------------------------------------------------------------------------------------------- feasibility
+
+FRICTION = 0.8  # ground friction assumed for the contact forces (lus2 trains with 0.4-1.2 around 1.0)
+ACC_FILTER_S = 0.1  # velocities averaged over this window before differentiating to accelerations
+
+
+def effort_limits(model) -> np.ndarray:
+    """Per dof (nv): the largest torque its motor can give (|ctrlrange| x gear, or forcerange); inf where no motor."""
+    limit = np.full(model.nv, np.inf)
+    for a in range(model.nu):
+        if model.actuator_trntype[a] != 0:  # joint transmissions only
+            continue
+        dof = model.jnt_dofadr[model.actuator_trnid[a, 0]]
+        gear = abs(model.actuator_gear[a, 0])
+        if model.actuator_forcelimited[a]:
+            limit[dof] = np.abs(model.actuator_forcerange[a]).max()
+        elif model.actuator_ctrllimited[a]:
+            limit[dof] = np.abs(model.actuator_ctrlrange[a]).max() * gear
+    return limit
+
+
+def feasibility(model, qs: np.ndarray, dt: float, stance: dict[str, np.ndarray], feet: dict[str, str]) -> dict:
+    """Can lus2's motors produce this motion? Per frame: inverse dynamics (``mj_inverse``) for the accelerations of
+    the clip (velocities averaged over ``ACC_FILTER_S`` then differentiated), the free root's wrench supplied by
+    contact forces at the stance feet's sole corners (each inside a friction pyramid, mu = ``FRICTION``, pushing
+    only: non-negative least squares, so the centre of pressure stays inside the sole), what no contact could
+    supply left as a residual root wrench, and the joint torques that remain, against each motor's effort limit."""
+    import mujoco
+    from scipy.optimize import nnls
+
+    num = len(qs)
+    data = mujoco.MjData(model)
+    qvel = np.zeros((num, model.nv))
+    for f in range(1, num):
+        mujoco.mj_differentiatePos(model, qvel[f], dt, qs[f - 1], qs[f])
+    qvel[0] = qvel[1] if num > 1 else 0.0
+    window = max(1, int(round(ACC_FILTER_S / dt)))
+    kernel = np.ones(window) / window
+    smooth = np.stack([np.convolve(np.pad(qvel[:, i], (window // 2, window - 1 - window // 2), mode="edge"), kernel,
+                                   mode="valid") for i in range(model.nv)], axis=1)
+    qacc = np.gradient(smooth, dt, axis=0) if num > 1 else np.zeros_like(smooth)
+    limit = effort_limits(model)
+    edges = np.array([[FRICTION, 0, 1], [-FRICTION, 0, 1], [0, FRICTION, 1], [0, -FRICTION, 1]], float)
+    edges /= np.linalg.norm(edges, axis=1, keepdims=True)
+    geoms = {side: [g for g in range(model.ngeom) if model.geom_bodyid[g] == model.body(b).id
+                    and model.geom_type[g] == mujoco.mjtGeom.mjGEOM_BOX] for side, b in feet.items()}
+    weight = float(model.body_mass.sum()) * float(np.linalg.norm(model.opt.gravity))
+    residual_force, residual_torque = np.zeros(num), np.zeros(num)
+    ratio = np.zeros((num, model.nv))
+    jacp = np.zeros((3, model.nv))
+    for f in range(num):
+        data.qpos[:], data.qvel[:], data.qacc[:] = qs[f], smooth[f], qacc[f]
+        mujoco.mj_inverse(model, data)
+        tau = data.qfrc_inverse.copy()
+        columns = []
+        for side, g_ids in geoms.items():
+            if not stance[side][f]:
+                continue
+            for g in g_ids:
+                half = model.geom_size[g]
+                rot = data.geom_xmat[g].reshape(3, 3)
+                for sx in (-1, 1):
+                    for sy in (-1, 1):
+                        point = data.geom_xpos[g] + rot @ (np.array([sx, sy, -1.0]) * half)
+                        mujoco.mj_jac(model, data, jacp, None, point, model.geom_bodyid[g])
+                        columns += [jacp.T @ e for e in edges]
+        supplied = np.zeros(model.nv)
+        if columns:
+            a = np.array(columns).T  # (nv, contacts x edges)
+            lam, _ = nnls(a[:6], tau[:6], maxiter=200)
+            supplied = a @ lam
+        rest = tau[:6] - supplied[:6]
+        residual_force[f], residual_torque[f] = np.linalg.norm(rest[:3]), np.linalg.norm(rest[3:])
+        ratio[f, 6:] = np.abs(tau[6:] - supplied[6:]) / limit[6:]
+    over = ratio > 1.0
+    frames_over = over.any(axis=1)
+    names = {model.jnt_dofadr[j]: model.joint(j).name for j in range(model.njnt)}
+    joints_over = sorted({names[d] for d in np.flatnonzero(over.any(axis=0)) if d in names})
+    worst_frame = int(np.argmax(ratio.max(axis=1)))
+    worst_dof = int(np.argmax(ratio[worst_frame]))
+    runs = _phases(frames_over)
+    a, b = max(runs, key=lambda r: r[1] - r[0]) if runs else (0, 0)
+    return {
+        # feasible: no frame needs more than a motor gives, and what no contact could supply stays under 10 % of
+        # the robot's weight on average (finite-difference accelerations leave a few percent even for our own clips)
+        "feasible": bool(not frames_over.any() and residual_force.mean() <= 0.1 * weight),
+        "frames_over_effort_limit_share": float(frames_over.mean()),
+        "joints_over_effort_limit": joints_over,
+        "peak_torque_ratio": {"value": float(ratio[worst_frame, worst_dof]), "joint": names.get(worst_dof, "?"),
+                              "frame": worst_frame},
+        "worst_segment_s": [a * dt, b * dt] if runs else None,
+        "residual_root_force_n": {"mean": float(residual_force.mean()), "max": float(residual_force.max()),
+                                  "robot_weight": weight},
+        "residual_root_torque_nm": {"mean": float(residual_torque.mean()), "max": float(residual_torque.max())},
+        "friction": FRICTION, "acceleration_filter_s": ACC_FILTER_S,
+    }
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -159,3 +159,25 @@ def test_bad_input_is_one_error_line(tmp_path, capsys):
         from refmotion_manager.mocap import read_bvh
 
         retarget(read_bvh(bvh), str(tmp_path / "x.xml"), human_height=-1.0)
+
+
+def test_feasibility_flags_a_clip_sped_up_beyond_the_motors(lus2):
+    """lus2's walk_slow at its speed: every torque under the motors' limits, almost all the root's wrench supplied
+    by the stance feet. Played three times as fast, the feet cannot supply it (residual over 10 % of the weight)."""
+    from refmotion_manager.formats import read
+    from refmotion_manager.retarget import SIDES, feasibility
+    from refmotion_manager.robots import robot_mjcf
+
+    mjcf, model, bodies = lus2
+    clip = read(robot_mjcf("lus2_27dof").parent / "motions" / "lus2_27dof" / "walk_slow.pkl")[0]
+    qs, _ = _qpos(model, clip)
+    feet = {s: bodies[f"{s}_ankle"] for s in SIDES}
+    results = {}
+    for speed in (1, 3):
+        stance = {s: f["stance"] for s, f in motion_scores(model, qs, bodies, clip.dt / speed)["feet"].items()}
+        results[speed] = feasibility(model, qs, clip.dt / speed, stance, feet)
+    ok, fast = results[1], results[3]
+    assert ok["feasible"] and ok["frames_over_effort_limit_share"] == 0.0, ok
+    assert ok["residual_root_force_n"]["mean"] < 0.02 * ok["residual_root_force_n"]["robot_weight"]
+    assert not fast["feasible"] and fast["residual_root_force_n"]["mean"] > 0.1 * fast["residual_root_force_n"]["robot_weight"]
+    assert fast["peak_torque_ratio"]["value"] > ok["peak_torque_ratio"]["value"]
