@@ -31,6 +31,7 @@ commands:
   test [unit|sim] [PYTEST ARGS...]
                         the test suite (all layers by default; unit: seconds, no simulator;
                         sim: plain MuJoCo and Isaac Lab envs on CPU)
+  lint [RUFF ARGS...]   ruff on the whole tree (rules in ruff.toml; --fix sorts imports)
   generate [--check]    regenerate lus2 MJCF/USD, the ground plane and the lus2 reference clips
   motion convert|view|retarget ARGS...
                         reference motions: convert files to our pkl for a robot, plot/replay a clip, retarget
@@ -69,6 +70,9 @@ case "$cmd" in
         exec "$PY" "$ROOT/scripts/st_rl/$cmd.py" "$@" ;;
     ros2)
         exec "$PY" "$ROOT/scripts/st_rl/ros2interface.py" "$@" ;;
+    lint)
+        cd "$ROOT"
+        exec "$ROOT/.venv/bin/ruff" check "$@" . ;;
     test)
         layer=()
         case "${1:-}" in

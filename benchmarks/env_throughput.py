@@ -49,10 +49,10 @@ def isaaclab_steps_per_s(num_envs: int, steps: int, physics: str) -> float:
 
 def raw_newton_steps_per_s(num_envs: int, steps: int) -> float:
     """Newton + MuJoCo-Warp stepping the same USD without Isaac Lab: the simulator's own ceiling."""
+    import newton
     import numpy as np
     import warp as wp
 
-    import newton
     from legged_robots.assets.lus2 import description as d
     from legged_robots.assets.paths import lus2_usd
 

@@ -5,9 +5,11 @@
 
 Every manager method the env step calls is wrapped with a timer (observation, reward, event, termination,
 command, curriculum, action), next to the physics step and the scene/sensor update; the physics guard
-(``physics_blowup``, inside the termination row) is timed on its own too (target: < 2 % of the env step). Random joint targets
+(``physics_blowup``, inside the termination row) is timed on its own too (target: < 2 % of the env step).
+Random joint targets
 (actions uniform in [-1, 1]: +-0.25 rad around the default pose) make robots fall and reset, so reset-time
-events and the curriculum run too. Compare ratios (rough / flat, share of step time), not absolute figures: these machines are shared.
+events and the curriculum run too. Compare ratios (rough / flat, share of step time), not absolute figures:
+these machines are shared.
 """
 
 from __future__ import annotations
@@ -103,12 +105,14 @@ def run(task: str, num_envs: int, steps: int) -> dict:
 
 def report(r: dict) -> None:
     per_step = r["wall"] / r["steps"]
-    print(f"{r['task']}: {r['num_envs']} envs, {r['steps']} env-steps, {r['resets']} resets, build {r['build_s']:.1f} s")
+    print(f"{r['task']}: {r['num_envs']} envs, {r['steps']} env-steps, {r['resets']} resets, "
+          f"build {r['build_s']:.1f} s")
     print(f"  {r['num_envs'] * r['steps'] / r['wall']:.1f} env-steps/s, {per_step * 1e3:.1f} ms per env step")
     rows = sorted(((k, v) for k, v in r["rows"].items() if k != GUARD_ROW), key=lambda kv: -kv[1])
     rows += [("other (env glue)", r["wall"] - sum(v for _, v in rows))]
     if GUARD_ROW in r["rows"]:
-        rows.insert(next(i for i, (k, _) in enumerate(rows) if k == "termination") + 1, (GUARD_ROW, r["rows"][GUARD_ROW]))
+        rows.insert(next(i for i, (k, _) in enumerate(rows) if k == "termination") + 1,
+                    (GUARD_ROW, r["rows"][GUARD_ROW]))
     for name, total in rows:
         print(f"    {name:24s} {total / r['steps'] * 1e3:8.2f} ms/step  {100 * total / r['wall']:5.1f} %")
 

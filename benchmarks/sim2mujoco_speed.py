@@ -29,12 +29,11 @@ def main() -> None:
     import numpy as np
 
     from legged_robots.assets.lus2 import description as d
+    from legged_robots.sim2mujoco.cli import robot_mjcf
     from legged_robots.sim2mujoco.observations import ObservationBuilder
     from legged_robots.sim2mujoco.policy import OnnxPolicy
     from legged_robots.sim2mujoco.robot import MujocoRobot
     from legged_robots.sim2mujoco.scripted import write_constant_policy
-
-    from legged_robots.sim2mujoco.cli import robot_mjcf
 
     if args.policy:
         policy = OnnxPolicy(args.policy)
@@ -72,11 +71,13 @@ def main() -> None:
     physics = run(False, False)
     obs = run(True, False)
     full = run(True, True)
-    print(f"sim2mujoco, one env, one core, {md['task']}: {args.seconds:g} s simulated, timestep {robot.model.opt.timestep:g} s, "
+    print(f"sim2mujoco, one env, one core, {md['task']}: {args.seconds:g} s simulated, "
+          f"timestep {robot.model.opt.timestep:g} s, "
           f"{robot.steps_per_action} MuJoCo steps per policy step; base height at the end {robot.base_pos[2]:.3f} m")
     print(f"  physics (PD + mj_step)          {physics:7.1f}x real time")
     print(f"  + observation rebuild           {obs:7.1f}x real time")
-    print(f"  + ONNX policy (full loop)       {full:7.1f}x real time  (target >= 20x: {'met' if full >= 20 else 'NOT met'})")
+    met = "met" if full >= 20 else "NOT met"
+    print(f"  + ONNX policy (full loop)       {full:7.1f}x real time  (target >= 20x: {met})")
 
 
 if __name__ == "__main__":

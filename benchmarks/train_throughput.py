@@ -153,7 +153,8 @@ def _report(framework, task_id, physics, args, agent_cfg, wall, sim, act, update
     steps = args.iterations * agent_cfg.num_steps_per_env * args.num_envs
     other = wall - sim.total - act.total - update.total
     print(f"\n{framework} PPO on {task_id}, physics={physics}, {args.num_envs} envs on {args.device}, "
-          f"{args.iterations} iterations x {agent_cfg.num_steps_per_env} steps, nets {agent_cfg.policy.actor_hidden_dims}")
+          f"{args.iterations} iterations x {agent_cfg.num_steps_per_env} steps, "
+          f"nets {agent_cfg.policy.actor_hidden_dims}")
     print(f"  env-steps/s incl. update: {steps / wall:10.1f}")
     print(f"  seconds per iteration:    {wall / args.iterations:10.2f}")
     rows = [("simulation (env.step)", sim.total), ("policy inference", act.total),

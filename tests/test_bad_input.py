@@ -129,7 +129,8 @@ def _rows(tmp: Path):
                 continue
             for kind, value in _bad_values(action, tmp):
                 values = [value] * (action.nargs if isinstance(action.nargs, int) else 1)
-                yield command, module, [*start, action.option_strings[0], *values], action.option_strings[0], value, kind
+                yield command, module, [*start, action.option_strings[0],
+                                        *values], action.option_strings[0], value, kind
 
 
 def _run(module, argv):
@@ -172,7 +173,8 @@ def test_every_checked_argument_of_every_command_refuses_bad_values(tmp_path, mo
 def test_the_cases_users_met(tmp_path, monkeypatch):
     """The issue's table: each was a traceback; each is now one line naming the argument, before anything runs."""
     monkeypatch.chdir(tmp_path)
-    train, play, s2m, ros2 = (_script(f"scripts/st_rl/{n}.py") for n in ("train", "play", "sim2mujoco", "ros2interface"))
+    train, play, s2m, ros2 = (_script(f"scripts/st_rl/{n}.py") for n in ("train", "play", "sim2mujoco",
+                                                                         "ros2interface"))
     _assert_one_error_line(*_run(train, ["lus2", "--num_envs", "0"]), "--num_envs", "'0'", ">= 1")
     _assert_one_error_line(*_run(train, ["lus2", "--num_envs", "-4"]), "--num_envs", "'-4'")
     listed = tmp_path / "thresholds.json"

@@ -53,9 +53,8 @@ def test_setup_names_what_to_install_without_python312(tmp_path):
 
 def test_motion_convert_a_beyondmimic_csv_for_lus2_and_view_it(tmp_path):
     """A headerless csv (root xyz, quaternion xyzw, joints) -> our complete pkl for lus2 -> a PNG."""
-    from refmotion_manager import formats
-
     from legged_robots.assets.paths import lus2_motions
+    from refmotion_manager import formats
 
     (clip,) = formats.read(lus2_motions("lus2_27dof") / "walk_slow.pkl")
     formats.write([clip], tmp_path / "walk.csv")
@@ -70,7 +69,7 @@ def test_motion_convert_a_beyondmimic_csv_for_lus2_and_view_it(tmp_path):
     assert out.returncode == 0, out.stderr
     assert (tmp_path / "walk.png").is_file()
     out = run(str(ROOT / "run.sh"), "motion", "play")
-    assert out.returncode == 2 and "expected 'convert' or 'view'" in out.stderr
+    assert out.returncode == 2 and "expected 'convert', 'view' or 'retarget'" in out.stderr
 
 
 def test_sim2mujoco_bad_input_is_one_line_and_exit_2(tmp_path):

@@ -55,7 +55,8 @@ def test_mimic_trains_resumes_plays_and_exports(tmp_path):
         assert m["passed"] == (not m["failed"])
     assert (run / "sim2mujoco" / "report.md").is_file() and (run / "sim2mujoco" / "walk_slow.png").is_file()
     bad_clip = run_sh("sim2mujoco", TASK, "--clips", "moonwalk", cwd=tmp_path)
-    assert bad_clip.returncode == 2 and "clip(s) moonwalk not among the policy's: stand, walk_slow, walk_fast" in bad_clip.stderr
+    assert bad_clip.returncode == 2
+    assert "clip(s) moonwalk not among the policy's: stand, walk_slow, walk_fast" in bad_clip.stderr
     assert_mujoco_replays_the_reference_exactly(run / "exported" / "policy.onnx")
 
 
@@ -96,7 +97,8 @@ def assert_mujoco_replays_the_reference_exactly(policy_path):
     assert np.allclose(expected_pos[:2], [0.0, 0.1], atol=0.02)  # the reference is now to the robot's left
     assert np.allclose(seen()[:3], expected_pos, atol=1e-6) and np.allclose(seen()[3:5], [0, -1], atol=0.05)
     for i, name in enumerate(motion.clip_names):
-        m, _ = mimic.run_clip(policy, robot, motion, i, Thresholds(), after_step=lambda r, mo: mimic.start_at_reference(r, mo, md))
+        m, _ = mimic.run_clip(policy, robot, motion, i, Thresholds(), after_step=lambda r,
+                              mo: mimic.start_at_reference(r, mo, md))
         assert m["success_rate"] == 1.0 and m["terminated_by"] is None, (name, m)
         assert m["mpkpe_mm"] < 0.01 and m["joint_pos_rmse_rad"] < 1e-5 and m["survival_fraction"] == 1.0, (name, m)
 

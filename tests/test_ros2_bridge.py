@@ -279,7 +279,8 @@ def test_cmd_vel_beyond_the_trained_range_is_clamped_and_reported(robot, domain,
     (JOINTS[1:], f"missing joint(s) the policy drives: {JOINTS[0]}"),
     (JOINTS + ["tail_joint"], "unknown joint(s): tail_joint"),
 ])
-def test_joint_states_that_do_not_match_the_policy_stop_the_bridge_naming_them(robot, domain, tmp_path, names, expected):
+def test_joint_states_that_do_not_match_the_policy_stop_the_bridge_naming_them(robot, domain, tmp_path, names,
+                                                                               expected):
     robot.names = names
     robot.q = np.zeros(len(names))
     bridge = start_bridge(domain, tmp_path)
@@ -296,7 +297,8 @@ def test_demo_over_dds_matches_sim2mujoco_in_process(domain, tmp_path, scenario,
     within 0.05 (m/s, rad/s), 0.08 with 5 ms latency and 10 % drops (its stand sways, chaotically, at ~0.1 m/s:
     its verdict on stand sits at the threshold, so only the moving one's is asserted)."""
     out = subprocess.run([str(ROOT / "run.sh"), "ros2", "demo", "lus2", "--scenario", scenario, "--seconds", "4",
-                          "--policy", str(ROOT / "tests" / "data" / "lus2_standing" / "policy.onnx"), "--compare", "--domain_id", str(domain), "--out", str(tmp_path), *extra],
+                          "--policy", str(ROOT / "tests" / "data" / "lus2_standing" / "policy.onnx"), "--compare",
+                          "--domain_id", str(domain), "--out", str(tmp_path), *extra],
                          capture_output=True, text=True, timeout=300)
     result = json.loads((tmp_path / "demo.json").read_text())
     assert out.returncode == (0 if result["passed"] else 1), out.stdout[-3000:] + out.stderr[-3000:]

@@ -93,7 +93,8 @@ def test_play_holds_a_command_and_gives_the_walking_verdicts_figures(tmp_path):
               "--num_envs", "2", cwd=tmp_path)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     (line,) = lines(out, "[play] velocity tracking over")
-    figures = dict(zip(line.split("mean |err| ")[1].split()[0:6:2], map(float, line.split("mean |err| ")[1].split()[1:6:2])))
+    figures = dict(zip(line.split("mean |err| ")[1].split()[0:6:2],
+                       map(float, line.split("mean |err| ")[1].split()[1:6:2])))
     assert figures["x"] > 0.4 and figures["y"] < 0.1 and figures["wz"] < 0.15, line
     assert "[play] command 0.5 0 0: beyond the walking verdict's thresholds: lin_vel_x_mean_error" in out.stdout
     bad = [run("play.py", "lus2", "--command", *values, cwd=tmp_path) for values in (("0.5", "0"), ("a", "0", "0"))]
@@ -130,8 +131,10 @@ def test_skrl_trains_resumes_plays_and_exports_what_sim2mujoco_runs(tmp_path):
 
 
 def test_a_run_started_from_another_runs_params_has_the_same_config(tmp_path):
-    first = run("train.py", "lus2", "--max_iterations", "1", "--seed", "3", *SMALL, "env.rewards.feet_slide.weight=-0.5",
-                "agent.algorithm.learning_rate=5e-4", "env.events.push_robot=null", cwd=tmp_path)
+    first = run("train.py", "lus2", "--max_iterations", "1", "--seed", "3", *SMALL,
+                "env.rewards.feet_slide.weight=-0.5", "agent.algorithm.learning_rate=5e-4",
+                "env.events.push_robot=null",
+                cwd=tmp_path)
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     (run_a,) = list((tmp_path / "logs" / "st_rl" / "lus2_flat").iterdir())
     time.sleep(1.1)  # a new run folder (its name is the second it started)

@@ -25,8 +25,13 @@ def main(argv=None) -> int:
 
     from legged_robots.tasks.utils.agent_cfgs import skrl_cfg
     from legged_robots.tasks.utils.skrl_runner import SkrlTraining, checkpoint_infos, configure_distributed, skrl_env
-    from legged_robots.tasks.utils.training import (check_framework, cpu_update_threads, launch_distributed,
-                                                    prepare_training, stop_on_sigterm)
+    from legged_robots.tasks.utils.training import (
+        check_framework,
+        cpu_update_threads,
+        launch_distributed,
+        prepare_training,
+        stop_on_sigterm,
+    )
     from st_rl.runner import TrainingStopped
 
     check_framework(args, "skrl", "train")

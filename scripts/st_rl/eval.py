@@ -24,7 +24,8 @@ def main(argv=None) -> int:
     p.add_argument("task", help="a mimic task id (St-Mimic-...)")
     p.add_argument("--load_run", help="run directory name or regex (default: the latest)")
     p.add_argument("--checkpoint", help="model_<N>.pt or N (default: the latest of the run)")
-    p.add_argument("--episodes", type=POSITIVE_INT, default=30, help="episodes = envs, spread over the clips (default 30)")
+    p.add_argument("--episodes", type=POSITIVE_INT, default=30,
+                   help="episodes = envs, spread over the clips (default 30)")
     p.add_argument("--device", default="cpu", help="cpu (default) or cuda[:N]")
     p.add_argument("--agent", default="st_rl", help="agent config the run was trained with")
     p.add_argument("--out", help="JSON file (default: <run>/eval/mimic_eval.json)")

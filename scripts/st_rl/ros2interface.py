@@ -73,7 +73,8 @@ def parse_args(argv=None):
     b.add_argument("--stale_periods", type=POSITIVE, default=2.0,
                    help="DAMPING when no complete joint/IMU update came for this many control periods")
     b.add_argument("--max_joint_vel", type=POSITIVE, default=30.0, help="joint speed treated as bad input [rad/s]")
-    b.add_argument("--damping_scale", type=NON_NEGATIVE, default=1.0, help="DAMPING's kd as a multiple of the policy's kd")
+    b.add_argument("--damping_scale", type=NON_NEGATIVE, default=1.0,
+                   help="DAMPING's kd as a multiple of the policy's kd")
     b.add_argument("--allow_extra_joints", action="store_true",
                    help="accept /joint_states with joints the policy does not drive (ignored)")
     _common(b)
@@ -90,10 +91,12 @@ def parse_args(argv=None):
 
     d = sub.add_parser("demo", help="sim robot + bridge + an operator walking a scenario; prints a verdict")
     d.add_argument("robot", nargs="?", default="lus2", help="robot (lus2)")
-    d.add_argument("--policy", type=existing_file, default=str(SHIPPED), help="exported policy (default: the shipped lus2 policy)")
+    d.add_argument("--policy", type=existing_file, default=str(SHIPPED),
+                   help="exported policy (default: the shipped lus2 policy)")
     d.add_argument("--scenario", default="forward_0.5",
                    help="a sim2mujoco scenario name (default: forward_0.5); judged with sim2mujoco's thresholds")
-    d.add_argument("--scenarios", type=existing_file, help="JSON/YAML scenario file to take --scenario from (default: the built-in list)")
+    d.add_argument("--scenarios", type=existing_file,
+                   help="JSON/YAML scenario file to take --scenario from (default: the built-in list)")
     d.add_argument("--compare", action="store_true", help="also run the scenario in-process in MuJoCo (sim2mujoco) "
                                                           "and print both")
     d.add_argument("--out", help="folder for logs and the bag (default: logs/ros2/<policy folder>/<time>)")
@@ -160,7 +163,8 @@ def run_bridge(args) -> int:
                                                           ("p99", lambda a: np.percentile(a, 99)),
                                                           ("max", np.max))} if len(lat) else {},
             "period_ms": {"mean": float(periods.mean()), "std": float(periods.std()),
-                          "max_abs_error": float(np.max(np.abs(periods - 1e3 * bridge.period)))} if len(periods) else {},
+                          "max_abs_error": float(np.max(np.abs(periods - 1e3 * bridge.period)))}
+            if len(periods) else {},
             "transitions": [{"t": tr.time, "from": tr.source.value, "to": tr.target.value, "reason": tr.reason}
                             for tr in bridge.sm.history],
             "stats": bridge.stats,

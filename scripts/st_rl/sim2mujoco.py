@@ -45,7 +45,8 @@ def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_policy_args(p)
     p.add_argument("--scenarios", type=existing_file, help="JSON/YAML list of scenarios (default: the built-in list)")
-    p.add_argument("--thresholds", type=existing_file, help="JSON/YAML mapping of thresholds replacing the pinned defaults (e.g. "
+    p.add_argument("--thresholds", type=existing_file,
+                   help="JSON/YAML mapping of thresholds replacing the pinned defaults (e.g. "
                                         "{max_lin_vel_mean_error: 0.15}); the report says it was used")
     p.add_argument("--out", help="report folder (default: <run>/sim2mujoco; logs/sim2mujoco/<folder> for a --policy "
                                  "outside a run)")
@@ -53,7 +54,8 @@ def parse_args(argv=None):
     p.add_argument("--sim2sim", action="store_true", help="also run Isaac Lab (Newton) and report the joint gap")
     p.add_argument("--clips", nargs="+", help="mimic policy: the clips to run (default: all it was trained on)")
     p.add_argument("--motions", help="mimic policy: folder of its clip files (default: our shipped clips)")
-    p.add_argument("--isaac_eval", type=existing_file, help="mimic policy: Isaac Lab's eval JSON to compare with (default: "
+    p.add_argument("--isaac_eval", type=existing_file,
+                   help="mimic policy: Isaac Lab's eval JSON to compare with (default: "
                                         "<run>/eval/mimic_eval.json when ./run.sh eval wrote one)")
     return p.parse_args(argv)
 
@@ -62,10 +64,9 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     if args.video:  # before mujoco is first imported
         os.environ.setdefault("MUJOCO_GL", "egl")
-    import numpy as np
 
     from legged_robots.sim2mujoco import evaluate, report
-    from legged_robots.sim2mujoco.cli import find_policy, output_dir, read_config_file, robot_mjcf
+    from legged_robots.sim2mujoco.cli import find_policy, output_dir, robot_mjcf
     from legged_robots.sim2mujoco.policy import OnnxPolicy
     from legged_robots.sim2mujoco.robot import MujocoRobot
     from legged_robots.sim2mujoco.scenarios import DEFAULT_SCENARIOS, load_scenarios, outside_trained_ranges
@@ -81,7 +82,8 @@ def main(argv=None) -> int:
     if "reference" in md:
         return run_mimic(args, path, policy, robot, mjcf, thresholds, out)
     if args.clips or args.motions or args.isaac_eval:
-        raise ValueError("--clips, --motions and --isaac_eval are for mimic policies; this one follows velocity commands")
+        raise ValueError("--clips, --motions and --isaac_eval are for mimic policies; this one follows velocity "
+                         "commands")
     out.mkdir(parents=True, exist_ok=True)
     print(f"[sim2mujoco] {path} | task {md.get('task')} | {mjcf.name} | timestep {robot.model.opt.timestep:g} s, "
           f"policy every {robot.steps_per_action} steps ({robot.policy_dt:g} s) | {len(scenarios)} scenarios | "
@@ -188,7 +190,8 @@ def run_mimic(args, path, policy, robot, mjcf, thresholds, out) -> int:
               f"(x{m['mpkpe_vs_isaac']:.2f})" if theirs else "")
         print(f"[sim2mujoco] {name:16s} {'PASS' if passed else 'FAIL'} | survived {m['survival_s']:5.2f} s | "
               f"MPKPE {m['mpkpe_mm']:.1f} mm (root-rel {m['mpkpe_root_relative_mm']:.1f}) | q RMSE "
-              f"{m['joint_pos_rmse_rad']:.3f} rad | root {m['root_pos_error_m']:.3f} m{vs} | {row['rtf']:.0f}x real time"
+              f"{m['joint_pos_rmse_rad']:.3f} rad | root {m['root_pos_error_m']:.3f} m{vs} | "
+              f"{row['rtf']:.0f}x real time"
               + (f" | {'; '.join(failed)}" if failed else ""), flush=True)
     mujoco_result = {"clips": {r["name"]: {k: r["metrics"][k] for k in (
         "episodes", "success_rate", "mpkpe_mm", "mpkpe_root_relative_mm", "joint_pos_rmse_rad", "joint_vel_rmse_rad_s",

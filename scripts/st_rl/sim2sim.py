@@ -97,7 +97,8 @@ def main(argv=None) -> int:
             for sec in (0.1, 0.25, 0.5, 1.0, 2.0):
                 k = int(round(sec / mj.policy_dt)) - 1
                 if k < r["steps"]:
-                    print(f"[sim2sim]   t={sec:4.2f} s: joint RMSE {rmse[k]:.4f} rad, max {r['joint_max_per_step'][k]:.4f} "
+                    print(f"[sim2sim]   t={sec:4.2f} s: joint RMSE {rmse[k]:.4f} rad, "
+                          f"max {r['joint_max_per_step'][k]:.4f} "
                           f"rad, base position gap {r['base_pos_diff_per_step'][k]:.4f} m")
             print(f"[sim2sim] joint RMSE first above {args.tolerance} rad at "
                   + (f"step {beyond[0]} ({(beyond[0] + 1) * mj.policy_dt:.2f} s)" if beyond.size else "no step"))
@@ -118,7 +119,8 @@ def main(argv=None) -> int:
                 f"no observation term beyond {args.tolerance}"
             print(f"[sim2sim] {sc.name:16s} {r['steps']} steps | {where} | joint RMSE {r['joint_rmse']:.4f} rad | "
                   f"action RMSE {r['action_rmse']:.4f}")
-            print("[sim2sim]   worst |diff| per term: " + ", ".join(f"{n} {v:.3f}" for n, v in r["max_term_diff"].items()))
+            worst = ", ".join(f"{n} {v:.3f}" for n, v in r["max_term_diff"].items())
+            print(f"[sim2sim]   worst |diff| per term: {worst}")
             print(base_velocity_table(r, sc, mj.policy_dt))
             np.savez(out / f"sim2sim_{sc.name}.npz", **r["log"])
     finally:

@@ -24,9 +24,13 @@ def main(argv=None) -> int:
 
     args = train_arg_parser(__doc__, "st_rl").parse_intermixed_args(argv)
     from legged_robots.tasks.utils.launch import checkpoint_infos, make_vec_env
-    from legged_robots.tasks.utils.training import (check_framework, launch_distributed, prepare_training,
-                                                    stop_on_sigterm)
-    from legged_robots.tasks.utils.training import cpu_update_threads
+    from legged_robots.tasks.utils.training import (
+        check_framework,
+        cpu_update_threads,
+        launch_distributed,
+        prepare_training,
+        stop_on_sigterm,
+    )
     from st_rl.runner import OnPolicyRunner, TrainingStopped
 
     check_framework(args, "st_rl", "train")

@@ -22,7 +22,8 @@ def _put_at_frame(env, manager, clip: int, frame: int) -> None:
     init = manager.init_state(ids)
     pos = init["root_pos"] + u.scene.env_origins
     robot.write_root_pose_to_sim_index(root_pose=torch.cat([pos, init["root_quat"][:, [1, 2, 3, 0]]], -1), env_ids=ids)
-    robot.write_root_velocity_to_sim_index(root_velocity=torch.cat([init["root_lin_vel_w"], init["root_ang_vel_w"]], -1),
+    root_velocity = torch.cat([init["root_lin_vel_w"], init["root_ang_vel_w"]], -1)
+    robot.write_root_velocity_to_sim_index(root_velocity=root_velocity,
                                            env_ids=ids)
     jid = [robot.joint_names.index(j) for j in manager.init_joint_names]
     robot.write_joint_position_to_sim_index(position=init["joint_pos"], joint_ids=jid, env_ids=ids)

@@ -46,7 +46,8 @@ def test_json_works_too(tmp_path):
 
 
 @pytest.mark.parametrize("text, message", [
-    ("env:\n  rewards.feet_slidee.weight: -0.5\n", r"unknown key 'env.rewards.feet_slidee'; closest: env.rewards.feet_slide"),
+    ("env:\n  rewards.feet_slidee.weight: -0.5\n",
+     r"unknown key 'env.rewards.feet_slidee'; closest: env.rewards.feet_slide"),
     ("agent:\n  algorithm.learning_rate: fast\n", r"agent.algorithm.learning_rate expects a number, got 'fast'"),
     ("environment:\n  seed: 1\n", r"the top level holds env, agent, physics only, got environment"),
     ("env:\n  episode_length_s: [1, 2]\n", r"env.episode_length_s expects a number"),

@@ -5,7 +5,6 @@ the terrain curriculum moves robots up and down, a term matching nothing fails a
 import pytest
 import torch
 import warp as wp
-
 from isaaclab.managers import SceneEntityCfg
 from isaaclab.utils.math import euler_xyz_from_quat
 
@@ -48,7 +47,8 @@ def test_rough_env_steps_with_height_scan_and_privileged_critic(env):
         action = 0.5 * torch.randn(NUM_ENVS, env.action_manager.total_action_dim, generator=gen)
         obs, rew, *_ = env.step(action)
         assert torch.isfinite(obs["policy"]).all() and torch.isfinite(obs["critic"]).all() and torch.isfinite(rew).all()
-    assert set(env.reward_manager.active_terms) >= {"energy_cost", "feet_parallel_v1", "feet_stumble", "action_smoothness_2"}
+    assert set(env.reward_manager.active_terms) >= {"energy_cost", "feet_parallel_v1", "feet_stumble",
+                                                    "action_smoothness_2"}
 
 
 def test_our_terms_on_the_real_buffers(env):
@@ -122,13 +122,15 @@ def test_randomization_lands_in_its_ranges_and_in_the_simulated_model(env):
     kp_ratio = robot.data.joint_stiffness.torch / kp_nominal
     assert kp_ratio.min() >= 0.9 - 1e-4 and kp_ratio.max() <= 1.1 + 1e-4 and kp_ratio.std() > 0.01
     sim_ke = _binding(env, "joint_target_ke")
-    assert sorted(sim_ke.flatten().tolist()) == pytest.approx(sorted(robot.data.joint_stiffness.torch.flatten().tolist()), rel=1e-4)
+    stiffness = sorted(robot.data.joint_stiffness.torch.flatten().tolist())
+    assert sorted(sim_ke.flatten().tolist()) == pytest.approx(stiffness, rel=1e-4)
     # joint parameters: armature scaled, friction added, limits widened, in Newton's model too
     armature_nominal = torch.tensor([d.actuator_group(j).motor.armature for j in robot.joint_names])
     arm_ratio = robot.data.joint_armature.torch / armature_nominal
     assert arm_ratio.min() >= 0.9 - 1e-5 and arm_ratio.max() <= 1.1 + 1e-5 and arm_ratio.std() > 0.01
     sim_arm = _binding(env, "joint_armature")
-    assert sorted(sim_arm.flatten().tolist()) == pytest.approx(sorted(robot.data.joint_armature.torch.flatten().tolist()), rel=1e-5)
+    armature = sorted(robot.data.joint_armature.torch.flatten().tolist())
+    assert sorted(sim_arm.flatten().tolist()) == pytest.approx(armature, rel=1e-5)
     fr = robot.data.joint_friction_coeff.torch
     assert fr.min() >= 0.0 and fr.max() <= 0.3 and fr.std() > 0.01
     lower_nominal = torch.tensor([next(b.range[0] for b in d.BODIES if b.joint == j) for j in robot.joint_names])
@@ -178,7 +180,8 @@ def test_terrain_curriculum_moves_far_walkers_up_and_idle_robots_down(env):
     robot.write_root_pose_to_sim_index(root_pose=pose)
     mdp.terrain_levels_vel(env, ids)
     assert terrain.terrain_levels.tolist() == [2, 0, 1, 1]
-    torch.testing.assert_close(terrain.env_origins, terrain.terrain_origins[terrain.terrain_levels, terrain.terrain_types])
+    torch.testing.assert_close(terrain.env_origins,
+                               terrain.terrain_origins[terrain.terrain_levels, terrain.terrain_types])
 
 
 def test_reward_schedule_applies_after_its_step_count(env):

@@ -81,7 +81,8 @@ def test_manager_serves_the_clips_for_the_robot_they_were_made_for(tmp_path):
         assert set(m.clip_names) == {"stand", "walk_slow", "walk_fast"}
         assert m.joint_names == description.get_variant(variant).joints
         assert m.sample_amp_windows(32).shape == (32, 2, 2 * description.get_variant(variant).num_joints)
-    cfg = RefMotionCfg(motion_files=str(lus2_motions("lus2_27dof") / "stand.pkl"), robot_mjcf=str(lus2_mjcf("lus2_21dof")))
+    cfg = RefMotionCfg(motion_files=str(lus2_motions("lus2_27dof") / "stand.pkl"),
+                       robot_mjcf=str(lus2_mjcf("lus2_21dof")))
     with pytest.raises(MotionDataError, match="stand.pkl, clip stand, field left_wrist_yaw_joint_dof_pos: joint "):
         RefMotionManager(cfg, num_envs=1)
 

@@ -26,7 +26,8 @@ def _cfg(**kw):
 
 
 def test_energy_cost_is_sum_of_absolute_mechanical_power():
-    data = NS(applied_torque=_arr([[10.0, -20.0, 5.0], [0.0, 0.0, 0.0]]), joint_vel=_arr([[1.0, 2.0, -3.0], [9.0, 9.0, 9.0]]))
+    data = NS(applied_torque=_arr([[10.0, -20.0, 5.0], [0.0, 0.0, 0.0]]),
+              joint_vel=_arr([[1.0, 2.0, -3.0], [9.0, 9.0, 9.0]]))
     env = NS(scene={"robot": NS(data=data)})
     out = mdp.energy_cost(env, _cfg())
     torch.testing.assert_close(out, torch.tensor([10.0 + 40.0 + 15.0, 0.0]))

@@ -71,7 +71,7 @@ def test_debug_markers_sit_at_the_reference_links(env):
     links = tracked_links(term.motion, robot.body_names)
     assert {"torso_link", "left_ankle_roll_link", "right_elbow_link"} <= set(links)  # the clips' key bodies
     markers = term.reference_link_positions()
-    bodies = robot.data.body_pos_w.torch[:, [robot.body_names.index(l) for l in links]]
+    bodies = robot.data.body_pos_w.torch[:, [robot.body_names.index(link) for link in links]]
     assert markers.shape == (u.num_envs, len(links), 3) and (markers - bodies).norm(dim=-1).max() < 0.02
     assert term.set_debug_vis(True)
     term._debug_vis_callback(None)  # what the viewer calls every frame

@@ -217,7 +217,8 @@ def test_rough_terrain_is_a_heightfield_that_stands_and_scans_like_the_mesh():
             robot = u.scene["robot"]
             runs[physics] = (robot.data.root_pos_w.torch[:, 2].clone(),
                              u.scene["height_scanner"].data.ray_hits_w.torch[..., 2].clone(),
-                             sensor.data.net_forces_w.torch[:, feet, 2].sum(1) / (robot.data.body_mass.torch.sum(1) * 9.81))
+                             sensor.data.net_forces_w.torch[:, feet, 2].sum(1)
+                             / (robot.data.body_mass.torch.sum(1) * 9.81))
             if physics == "newton_mujoco_c":
                 assert u.sim.physics_manager._solver.mj_model.nhfield == 1
         finally:

@@ -38,7 +38,8 @@ def test_normal_sequence_and_soft_start_timing():
     assert sm.mode == Mode.HOLD
     assert sm.request("policy")[0] and sm.mode == Mode.POLICY
     assert sm.request("hold")[0] and sm.mode == Mode.HOLD
-    assert [str(t) for t in seen] == ["PASSIVE -> SOFT_START (request 'start')", "SOFT_START -> HOLD (soft start done (2 s))",
+    assert [str(t) for t in seen] == ["PASSIVE -> SOFT_START (request 'start')",
+                                      "SOFT_START -> HOLD (soft start done (2 s))",
                                       "HOLD -> POLICY (request 'policy')", "POLICY -> HOLD (request 'hold')"]
 
 
@@ -96,7 +97,8 @@ def test_messages_are_ros2_cdr():
         msgs.Imu(header, msgs.Quaternion(0.1, 0.2, 0.3, 0.9), angular_velocity=msgs.Vector3(1, 2, 3)),
         msgs.Twist(msgs.Vector3(0.5, 0.0, 0.0), msgs.Vector3(0.0, 0.0, -0.3)),
         msgs.Bool(True), msgs.String("HOLD: soft start done"),
-        msgs.DiagnosticArray(header, [msgs.DiagnosticStatus(2, "bridge", "DAMPING", "lus2", [msgs.KeyValue("k", "v")])]),
+        msgs.DiagnosticArray(header,
+                             [msgs.DiagnosticStatus(2, "bridge", "DAMPING", "lus2", [msgs.KeyValue("k", "v")])]),
         msgs.Odometry(header, "base_link", msgs.PoseWithCovariance(msgs.Pose(msgs.Point(1, 2, 3)))),
         msgs.Vector3(1.0, 2.0, 3.0),
     ]

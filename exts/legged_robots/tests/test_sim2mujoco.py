@@ -118,7 +118,8 @@ def test_observations_rebuilt_in_mujoco_equal_isaac_labs_for_the_same_state(isaa
     quat = quat_xyzw[[3, 0, 1, 2]]
     mj = MujocoRobot(lus2_scene_mjcf("lus2_27dof"), metadata)
     mj.reset(base_pos=r.data.root_pos_w.torch[0].numpy(), base_quat_wxyz=quat, joint_pos=isaac.joint_pos,
-             base_lin_vel_w=r.data.root_lin_vel_w.torch[0].numpy(), base_ang_vel_b=r.data.root_ang_vel_b.torch[0].numpy(),
+             base_lin_vel_w=r.data.root_lin_vel_w.torch[0].numpy(),
+             base_ang_vel_b=r.data.root_ang_vel_b.torch[0].numpy(),
              joint_vel=r.data.joint_vel.torch[0, isaac.ids].numpy())
     builder = ObservationBuilder(metadata)
     last = isaac.u.action_manager.action[0].numpy()
@@ -157,8 +158,8 @@ def test_closed_loop_compares_every_term_and_logs_both_sides(isaac, metadata, tm
     # both simulators' base velocities, side by side; 20 steps lie inside the 2 s start-up: nothing judged
     assert log["base_vel_mujoco"].shape == log["base_vel_isaac"].shape == (20, 3)
     assert np.abs(log["base_vel_mujoco"] - log["base_vel_isaac"]).max() < 0.1
-    assert set(r["tracking"]) == set(r["tracking_mujoco"]) == {f"{a}_{k}" for a in ("lin_vel_x", "lin_vel_y", "yaw_rate")
-                                                               for k in ("mean_error", "rmse")}
+    keys = {f"{a}_{k}" for a in ("lin_vel_x", "lin_vel_y", "yaw_rate") for k in ("mean_error", "rmse")}
+    assert set(r["tracking"]) == set(r["tracking_mujoco"]) == keys
     assert np.isnan(r["tracking"]["lin_vel_x_mean_error"])
     strict = closed_loop(lambda: OnnxPolicy(policy), mj, isaac, Scenario("walk", num_timesteps=20), tolerance=1e-5)
     assert strict["first_divergence"]["step"] >= 1 and strict["first_divergence"]["term"] in strict["max_term_diff"]
@@ -201,7 +202,8 @@ def test_a_robot_holding_its_default_pose_fails_the_walking_verdict(tmp_path):
     tracking, so the verdict as a whole is FAIL."""
     from pathlib import Path
 
-    md = json.loads((Path(__file__).resolve().parents[3] / "tests" / "data" / "lus2_standing" / "policy.json").read_text())
+    data = Path(__file__).resolve().parents[3] / "tests" / "data"
+    md = json.loads((data / "lus2_standing" / "policy.json").read_text())
     gains = [hold_gains(j) for j in md["joint_names"]]
     md["stiffness"], md["damping"] = [g[0] for g in gains], [g[1] for g in gains]
     policy = write_constant_policy(tmp_path / "hold" / "policy.onnx", md)
@@ -225,7 +227,8 @@ def test_metadata_that_does_not_match_is_a_clear_error(metadata, tmp_path, capsy
         MujocoRobot(lus2_scene_mjcf("lus2_27dof"), bad)
     bad = copy.deepcopy(metadata)
     bad["observation"]["terms"][0]["func"] = "isaaclab.envs.mdp.body_incoming_wrench"
-    with pytest.raises(PolicyMetadataError, match="'base_ang_vel' \\(isaaclab.envs.mdp.body_incoming_wrench\\) cannot be"):
+    with pytest.raises(PolicyMetadataError,
+                       match="'base_ang_vel' \\(isaaclab.envs.mdp.body_incoming_wrench\\) cannot be"):
         ObservationBuilder(bad)
     policy = write_constant_policy(tmp_path / "p" / "policy.onnx", metadata)
     bad = copy.deepcopy(metadata)

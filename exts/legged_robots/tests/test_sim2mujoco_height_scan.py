@@ -4,7 +4,6 @@ Lab's (the rough task on our flat ground, so both simulators have the same terra
 import numpy as np
 import pytest
 import torch
-
 from isaaclab.terrains import TerrainImporterCfg
 
 from legged_robots.assets.paths import GROUND_USD, lus2_scene_mjcf
@@ -42,8 +41,10 @@ def test_height_scan_and_every_other_term_match_isaac_lab(tmp_path):
         mj = MujocoRobot(lus2_scene_mjcf("lus2_27dof"), md)
         x, y, z, w = r.data.root_quat_w.torch[0].numpy()
         mj.reset(base_pos=r.data.root_pos_w.torch[0].numpy(), base_quat_wxyz=[w, x, y, z],
-                 joint_pos=r.data.joint_pos.torch[0, ids].numpy(), base_lin_vel_w=r.data.root_lin_vel_w.torch[0].numpy(),
-                 base_ang_vel_b=r.data.root_ang_vel_b.torch[0].numpy(), joint_vel=r.data.joint_vel.torch[0, ids].numpy())
+                 joint_pos=r.data.joint_pos.torch[0, ids].numpy(),
+                 base_lin_vel_w=r.data.root_lin_vel_w.torch[0].numpy(),
+                 base_ang_vel_b=r.data.root_ang_vel_b.torch[0].numpy(),
+                 joint_vel=r.data.joint_vel.torch[0, ids].numpy())
         builder = ObservationBuilder(md)
         command = u.command_manager.get_command("base_velocity")[0].numpy()
         ours = builder.term_values(mj, u.action_manager.action[0].numpy(), command)

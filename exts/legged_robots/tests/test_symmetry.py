@@ -66,7 +66,8 @@ def test_the_mirror_function_gives_the_mirror_images_observations(env):
     for group in ("policy", "critic"):
         mirrored, actual = aug[group][1], obs[group][1]
         start = 0
-        for name, dim in zip(u.observation_manager.active_terms[group], u.observation_manager.group_obs_term_dim[group]):
+        for name, dim in zip(u.observation_manager.active_terms[group],
+                             u.observation_manager.group_obs_term_dim[group]):
             size = int(torch.tensor(dim).prod())
             torch.testing.assert_close(mirrored[start:start + size], actual[start:start + size], atol=1e-4, rtol=1e-4,
                                        msg=f"{group}/{name}")
@@ -79,9 +80,8 @@ def test_the_mirror_function_gives_the_mirror_images_observations(env):
 
 
 def test_symmetry_is_off_by_default_and_named_when_on():
-    from st_rl.config import SymmetryCfg
-
     from legged_robots.tasks.config.lus2.agents.st_rl_ppo_cfg import Lus2FlatPPORunnerCfg
+    from st_rl.config import SymmetryCfg
 
     cfg = Lus2FlatPPORunnerCfg()
     assert cfg.to_rsl_rl()["algorithm"]["symmetry_cfg"] is None

@@ -257,11 +257,13 @@ def test_isaaclab_agent_entry_points_carry_the_st_rl_numbers(task):
     rsl = load_cfg_from_registry(task, "rsl_rl_cfg_entry_point")
     assert (rsl.experiment_name, rsl.num_steps_per_env, rsl.save_interval) == (st.experiment_name,
                                                                                st.num_steps_per_env, st.save_interval)
-    assert rsl.actor.hidden_dims == st.policy.actor_hidden_dims and rsl.critic.hidden_dims == st.policy.critic_hidden_dims
+    assert rsl.actor.hidden_dims == st.policy.actor_hidden_dims
+    assert rsl.critic.hidden_dims == st.policy.critic_hidden_dims
     assert rsl.actor.distribution_cfg.init_std == st.policy.init_noise_std and rsl.critic.distribution_cfg is None
     for name, value in dataclasses.asdict(st.algorithm).items():
         if name == "symmetry_cfg":  # off: Isaac Lab's None; on: its RslRlSymmetryCfg with the same values
-            assert rsl.algorithm.symmetry_cfg is None and not (value["use_data_augmentation"] or value["use_mirror_loss"])
+            assert rsl.algorithm.symmetry_cfg is None
+            assert not (value["use_data_augmentation"] or value["use_mirror_loss"])
             continue
         assert getattr(rsl.algorithm, name) == value, name
     sk = load_cfg_from_registry(task, "skrl_cfg_entry_point")

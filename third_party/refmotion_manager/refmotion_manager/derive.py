@@ -59,7 +59,8 @@ def complete(clip: MotionClip, robot: RobotModel | None = None, links=None) -> M
     if robot is None:
         return clip
     links = tuple(robot.link_names if links is None else links)
-    todo = [l for l in links if not clip.has(*F.link_pos(l), *F.link_rot(l), *F.link_vel(l), *F.link_ang_vel(l))]
+    todo = [link for link in links
+            if not clip.has(*F.link_pos(link), *F.link_rot(link), *F.link_vel(link), *F.link_ang_vel(link))]
     if not todo:
         return clip
     st = robot.link_states(root_pos, root_rot, clip.get(F.dof_pos(joints)), joints, todo,

@@ -46,7 +46,8 @@ class RobotModel:
         lookup = {j: i for i, j in enumerate(self.joint_names)}
         unknown = [j for j in joint_names if j not in lookup]
         if unknown:
-            raise KeyError(f"joint(s) {', '.join(unknown)} not in {self.path.name}; joints: {', '.join(self.joint_names)}")
+            raise KeyError(f"joint(s) {', '.join(unknown)} not in {self.path.name}; joints: "
+                           f"{', '.join(self.joint_names)}")
         return np.array([lookup[j] for j in joint_names], dtype=int)
 
     def set_state(self, root_pos, root_quat, joint_pos, joint_names, root_lin_vel_w=None, root_ang_vel_w=None,
@@ -91,7 +92,8 @@ class RobotModel:
                 out["pos"][t, k] = quat.rotate_inverse(q_root, self.data.xpos[bid] - root_pos[t])
                 out["rot"][t, k] = quat.mul(quat.conj(q_root), self.data.xquat[bid])
                 if with_vel:
-                    mj.mj_objectVelocity(self.model, self.data, mj.mjtObj.mjOBJ_XBODY, bid, res, 0)  # body frame, not COM
+                    mj.mj_objectVelocity(self.model, self.data, mj.mjtObj.mjOBJ_XBODY, bid, res,
+                                         0)  # body frame, not COM
                     out["ang_vel"][t, k] = quat.rotate_inverse(q_root, res[:3])
                     out["vel"][t, k] = quat.rotate_inverse(q_root, res[3:])
         out["rot"] *= np.where(out["rot"][..., :1] < 0, -1.0, 1.0)  # w >= 0: one sign per rotation

@@ -131,9 +131,11 @@ class RefMotionManager:
             weights.append(float(w))
         unknown = [p for p in self.cfg.clip_weights if not any(fnmatch.fnmatchcase(c.name, p) for c in clips)]
         if unknown:
-            raise KeyError(f"clip_weights names no loaded clip: {', '.join(unknown)}; clips: {', '.join(self.clip_names)}")
+            raise KeyError(f"clip_weights names no loaded clip: {', '.join(unknown)}; clips: "
+                           f"{', '.join(self.clip_names)}")
         if any(w < 0 for w in weights) or sum(weights) <= 0:
-            raise ValueError(f"clip weights must be >= 0 with a positive sum, got {dict(zip(self.clip_names, weights))}")
+            given = dict(zip(self.clip_names, weights))
+            raise ValueError(f"clip weights must be >= 0 with a positive sum, got {given}")
         return weights
 
     def _init_override(self) -> None:

@@ -358,7 +358,8 @@ SKELETONS: dict[str, dict[str, str]] = {
     # SMPL / SMPL-X joint names (AMASS forward kinematics): its "shoulder" is the shoulder joint, "foot" the toes
     "smpl": _sided({"hip": "left_hip", "knee": "left_knee", "ankle": "left_ankle", "toe": "left_foot",
                     "shoulder": "left_shoulder", "elbow": "left_elbow", "wrist": "left_wrist"},
-                   {"pelvis": "pelvis", "torso": "spine3", "head": "head"}, right_of=lambda n: n.replace("left", "right")),
+                   {"pelvis": "pelvis", "torso": "spine3", "head": "head"}, right_of=lambda n: n.replace("left",
+                                                                                                         "right")),
 }
 
 

@@ -5,8 +5,8 @@ differential IK on the robot's MJCF frame by frame (warm started), then our clip
         [--height M] [--licence TEXT]
 
 Scaling: the root path by the height ratio (robot standing height / human height, ``--height`` or measured), each
-limb segment (pelvis->hip->knee->ankle->toe, pelvis->shoulder->elbow->wrist, pelvis->torso, pelvis->head) by the ratio of
-the robot's segment length to the human's, directions kept. IK (as GMR does it, with mink): position tasks per
+limb segment (pelvis->hip->knee->ankle->toe, pelvis->shoulder->elbow->wrist, pelvis->torso, pelvis->head) by the
+ratio of the robot's segment length to the human's, directions kept. IK (as GMR does it, with mink): position tasks per
 mapped body, orientation tasks for the pelvis (heading from the hips), the torso (from the shoulders) and the feet
 (flat, heading from the toes), a posture task towards the robot's standing pose, joint-position limits and a
 3 pi rad/s velocity limit as constraints, solved with daqp.
@@ -401,7 +401,8 @@ def main(argv: list[str] | None = None) -> int:
             clip = resample(clip, 1.0 / args.fps)
         robot = RobotModel(mjcf)
         clip = complete(clip, robot, links=_links("all", robot))
-        out = Path(args.output) if args.output else Path(args.input).with_name(f"{Path(args.input).stem}_{args.robot}.pkl")
+        default = Path(args.input).with_name(f"{Path(args.input).stem}_{args.robot}.pkl")
+        out = Path(args.output) if args.output else default
         write([clip], out)
     except (MotionDataError, KeyError, FileNotFoundError, ValueError) as e:
         print(f"error: {e.args[0] if isinstance(e, KeyError) and e.args else e}", file=sys.stderr)
@@ -417,9 +418,11 @@ def main(argv: list[str] | None = None) -> int:
           f"{fid['heading_error_deg']:.1f} deg")
     sc = result.scores
     print(f"[retarget] clean-up: foot sliding {sc['before_clean_up']['sliding_max_cm']:.1f} -> "
-          f"{sc['sliding_max_cm']:.1f} cm (max per stance), penetration {sc['before_clean_up']['penetration_max_mm']:.1f}"
+          f"{sc['sliding_max_cm']:.1f} cm (max per stance), penetration "
+          f"{sc['before_clean_up']['penetration_max_mm']:.1f}"
           f" -> {sc['penetration_max_mm']:.1f} mm; stance phases " + ", ".join(
-              f"{side} {f['stance_phases']} ({100 * f['stance_share']:.0f} % of frames)" for side, f in sc["feet"].items()))
+              f"{side} {f['stance_phases']} ({100 * f['stance_share']:.0f} % of frames)"
+              for side, f in sc["feet"].items()))
     lim, spd = sc["joint_limit_margin_rad"], sc["peak_joint_speed_rad_s"]
     print(f"[retarget] joints: closest to a limit {lim['joint']} ({lim['min']:.3f} rad); within 0.05 rad: "
           f"{', '.join(sc['joints_within_0.05_rad_of_a_limit']) or 'none'}; peak speed {spd['max']:.1f} rad/s "
@@ -430,7 +433,8 @@ def main(argv: list[str] | None = None) -> int:
           f"; peak {fe['peak_torque_ratio']['value']:.2f} x the limit at {fe['peak_torque_ratio']['joint']}) | root "
           f"wrench no contact supplies: {fe['residual_root_force_n']['mean']:.0f} N mean, "
           f"{fe['residual_root_force_n']['max']:.0f} N max (weight {fe['residual_root_force_n']['robot_weight']:.0f} N)"
-          + (f" | worst {fe['worst_segment_s'][0]:.2f}-{fe['worst_segment_s'][1]:.2f} s" if fe["worst_segment_s"] else ""))
+          + (f" | worst {fe['worst_segment_s'][0]:.2f}-{fe['worst_segment_s'][1]:.2f} s"
+             if fe["worst_segment_s"] else ""))
     print(f"[retarget] wrote {out} ({clip.num_frames} frames at {clip.fps:g} fps)")
     return 0
 

@@ -36,7 +36,7 @@ def plot_png(clip: MotionClip, path: Path) -> Path:
     ax = axes[0, 1]
     pos = clip.get(F.ROOT_POS)
     ax.plot(pos[:, 0], pos[:, 1], "k-", lw=1.5, label="root")
-    feet = [l for l in clip.link_names if "ankle_roll" in l or "foot" in l]
+    feet = [link for link in clip.link_names if "ankle_roll" in link or "foot" in link]
     from . import quat
 
     rot = clip.get(F.ROOT_ROT)
@@ -131,7 +131,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.mp4:
                 from .robots import robot_mjcf
 
-                mp4 = Path(args.mp4) if len(clips) == 1 else Path(args.mp4).with_name(f"{Path(args.mp4).stem}{suffix}.mp4")
+                many = Path(args.mp4).with_name(f"{Path(args.mp4).stem}{suffix}.mp4")
+                mp4 = Path(args.mp4) if len(clips) == 1 else many
                 if render_mp4(clip, robot_mjcf(args.robot), mp4):
                     print(f"[view] {clip.name}: replay -> {mp4}")
     except (MotionDataError, KeyError, FileNotFoundError, ValueError) as e:

@@ -1,5 +1,4 @@
 import pytest
-
 from motion_fixtures import TOY_MJCF
 
 

@@ -3,8 +3,8 @@ hand-computed chain and against MuJoCo's own velocities (via finite differences 
 
 import numpy as np
 import pytest
-
 from motion_fixtures import FPS, JOINTS, YAW_RATE, joint_vel, root_vel, toy_clip, toy_link_pos_b
+
 from refmotion_manager import check_clip, quat
 from refmotion_manager import fields as F
 from refmotion_manager.derive import angular_velocity_world, complete, finite_difference

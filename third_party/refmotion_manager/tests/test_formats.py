@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-
 from motion_fixtures import JOINTS, toy_clip
+
 from refmotion_manager import MotionDataError, check_clip, formats
 from refmotion_manager import fields as F
 from refmotion_manager.convert import main as convert_main

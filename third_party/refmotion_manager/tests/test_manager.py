@@ -5,8 +5,8 @@ import dataclasses
 import numpy as np
 import pytest
 import torch
-
 from motion_fixtures import JOINTS, toy_clip
+
 from refmotion_manager import RefMotionCfg, RefMotionManager, check_clip, formats
 from refmotion_manager.derive import complete
 
@@ -50,7 +50,8 @@ def test_step_next_and_window_clamp():
         m.step()
         kk = min(k, 5)
         np.testing.assert_allclose(_x(m).numpy(), 0.3 * 0.02 * (np.array([0, 10, 20, 95]) + kk), atol=1e-6)
-        np.testing.assert_allclose(_x(m, 1).numpy(), 0.3 * 0.02 * (np.array([0, 10, 20, 95]) + min(k + 1, 5)), atol=1e-6)
+        np.testing.assert_allclose(_x(m, 1).numpy(), 0.3 * 0.02 * (np.array([0, 10, 20, 95]) + min(k + 1, 5)),
+                                   atol=1e-6)
         assert m.finished.all() == (k >= 5)
     m.reset(env_ids=[1], start_frames=3)
     assert m.steps.tolist() == [8, 0, 8, 8] and m.start[1] == 3

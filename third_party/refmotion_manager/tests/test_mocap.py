@@ -150,17 +150,20 @@ def test_bad_mocap_is_one_error_naming_file_joint_and_frame(tmp_path):
     cases = {
         "truncated": (good.rsplit("\n", 4)[0], "Frames says 12, the file has 9 (truncated?)"),
         "channel": (good.replace("Zrotation", "Wrotation", 1), "joint Hips: unknown channel 'Wrotation'"),
-        "nan": (good.replace(good.splitlines()[-1].split()[7], "nan", 1), "frame 11: joint LeftUpLeg: a value is not finite"),
+        "nan": (good.replace(good.splitlines()[-1].split()[7], "nan", 1),
+                "frame 11: joint LeftUpLeg: a value is not finite"),
         "frames": (good.replace("Frames: 12", "Frames: 0"), "Frames: 0: the motion has no frames"),
         "word": (good.replace(good.splitlines()[-2].split()[4], "x", 1), "frame 10: a value is not a number"),
     }
     for name, (text, message) in cases.items():
         path = _bad(tmp_path, text, f"{name}.bvh")
-        with pytest.raises(MotionDataError, match=message.replace("(", r"\(").replace(")", r"\)").replace("?", r"\?")) as e:
+        with pytest.raises(MotionDataError,
+                           match=message.replace("(", r"\(").replace(")", r"\)").replace("?", r"\?")) as e:
             read_bvh(path)
         assert str(path) in str(e.value), name
     renamed = read_bvh(_bad(tmp_path, good.replace("LeftUpLeg", "thigh_l").replace("RightUpLeg", "thigh_r"), "odd.bvh"))
-    with pytest.raises(MotionDataError, match="unknown skeleton: its joints are Hips, thigh_l, .*misses keypoint\\(s\\) "
+    with pytest.raises(MotionDataError, match="unknown skeleton: its joints are Hips, thigh_l, "
+                                              ".*misses keypoint\\(s\\) "
                                               "left_hip \\(LeftUpLeg\\), right_hip \\(RightUpLeg\\)"):
         resolve_skeleton(renamed)
     np.savez(tmp_path / "short.npz", positions=np.zeros((0, 2, 3)), names=np.array(["a", "b"]), fps=30.0)

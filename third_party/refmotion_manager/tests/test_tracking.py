@@ -6,11 +6,10 @@ import math
 import numpy as np
 import pytest
 import torch
-
 from motion_fixtures import toy_clip
-from refmotion_manager import RefMotionCfg, RefMotionManager
+
+from refmotion_manager import RefMotionCfg, RefMotionManager, quat
 from refmotion_manager import fields as F
-from refmotion_manager import quat
 from refmotion_manager.tracking import TrackingSummary, format_table, tracked_links, tracking_errors
 
 
@@ -55,7 +54,8 @@ def test_at_the_reference_every_error_is_zero_and_known_offsets_give_known_error
 def test_summary_averages_over_the_steps_lived_and_splits_by_clip():
     s = TrackingSummary(3, dt=0.02)
     step = {"mpkpe_m": torch.tensor([0.01, 0.03, 0.05]), "mpkpe_rel_m": torch.zeros(3),
-            "joint_pos_se": torch.tensor([0.01, 0.04, 0.09]), "joint_vel_se": torch.zeros(3), "root_pos_m": torch.zeros(3)}
+            "joint_pos_se": torch.tensor([0.01, 0.04, 0.09]), "joint_vel_se": torch.zeros(3),
+            "root_pos_m": torch.zeros(3)}
     s.add(step, torch.tensor([True, True, True]))
     s.add({**step, "mpkpe_m": torch.tensor([0.03, 1.0, 1.0])}, torch.tensor([True, False, False]))  # only env 0 lived
     result = s.result(torch.tensor([0, 0, 1]), ["a", "b"], torch.tensor([True, False, False]))

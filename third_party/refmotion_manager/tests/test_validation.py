@@ -5,8 +5,8 @@ import pickle
 
 import numpy as np
 import pytest
-
 from motion_fixtures import JOINTS, toy_clip
+
 from refmotion_manager import MotionDataError, RefMotionCfg, RefMotionManager, check_clip, formats
 from refmotion_manager import fields as F
 

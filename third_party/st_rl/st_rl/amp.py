@@ -18,7 +18,6 @@ from rsl_rl.modules.normalization import EmpiricalNormalization
 from rsl_rl.utils.utils import reduce_gradients_in_buckets
 
 
-
 class Discriminator(nn.Module):
     """MLP on a normalized window; the normalizer (running mean/std of expert and policy windows) is part of it,
     so a checkpoint carries it."""

@@ -82,4 +82,5 @@ def torchscript_actions(jit_path: str | Path, observations: np.ndarray) -> np.nd
 
 def parity(paths: dict[str, Path], observations: np.ndarray) -> float:
     """Max abs difference between TorchScript and ONNX actions over a recorded observation sequence."""
-    return float(np.abs(torchscript_actions(paths["jit"], observations) - onnx_actions(paths["onnx"], observations)).max())
+    return float(np.abs(torchscript_actions(paths["jit"], observations) - onnx_actions(paths["onnx"],
+                                                                                       observations)).max())

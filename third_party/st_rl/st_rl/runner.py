@@ -21,7 +21,6 @@ import torch
 from rsl_rl.runners import OnPolicyRunner as _RslRlOnPolicyRunner
 from rsl_rl.utils.logger import Logger
 
-
 BLOWUPS_KEY = "Physics/blowups"  # extras["log"]: envs the env's physics guard reset in a step (legged_robots)
 
 
@@ -52,7 +51,6 @@ class ProgressLogger(Logger):
             return
         self.iterations_logged += 1
         steps = self.cfg["num_steps_per_env"] * self.num_envs * self.gpu_world_size  # all ranks' samples
-        iteration_time = collect_time + learn_time
         eta = self.tot_time / self.iterations_logged * (total_it - it - 1)
         if blowups is not None:
             self.writer.add_scalar(BLOWUPS_KEY, blowups, it)
@@ -157,7 +155,8 @@ class OnPolicyRunner(_RslRlOnPolicyRunner):
             if self.logger.log_dir is not None:
                 with open(os.path.join(self.logger.log_dir, "crash.log"), "w") as f:
                     traceback.print_exc(file=f)
-            where = f" ({os.path.join(self.logger.log_dir, 'crash.log')} has the traceback)" if self.logger.log_dir else ""
+            crash_log = os.path.join(self.logger.log_dir, "crash.log") if self.logger.log_dir else None
+            where = f" ({crash_log} has the traceback)" if crash_log else ""
             saved = (f"saved iteration {self.current_learning_iteration + 1} to {path}; continue with --resume" if path
                      else "nothing saved (no finite weights from a finished iteration)")
             print(f"\n[st_rl] stopped by {type(err).__name__}: {err} | {saved}{where}", flush=True)

@@ -113,7 +113,8 @@ def test_checkpoint_carries_the_discriminator_resume_is_exact_and_export_leaves_
     resumed.load(str(tmp_path / "run" / "model_2.pt"))
     for k, v in runner.alg.discriminator.state_dict().items():
         assert torch.equal(v, resumed.alg.discriminator.state_dict()[k]), k
-    assert resumed.alg.disc_optimizer.state_dict()["state"].keys() == runner.alg.disc_optimizer.state_dict()["state"].keys()
+    keys = runner.alg.disc_optimizer.state_dict()["state"].keys()
+    assert resumed.alg.disc_optimizer.state_dict()["state"].keys() == keys
     files = export_policy(resumed, tmp_path / "exported", metadata={"task": "toy"})
     import onnx
 

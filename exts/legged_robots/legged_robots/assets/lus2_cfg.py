@@ -5,11 +5,10 @@ Gains, armature and limits come from the motor constants there; nothing is typed
 
 from __future__ import annotations
 
-from isaaclab_newton.sim.schemas import NewtonArticulationCfg
-
 import isaaclab.sim as sim_utils
 from isaaclab.actuators import ImplicitActuatorCfg
 from isaaclab.assets.articulation import ArticulationCfg
+from isaaclab_newton.sim.schemas import NewtonArticulationCfg
 
 from .lus2 import description as d
 from .paths import lus2_usd, require

@@ -28,12 +28,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import warp as wp
+from isaaclab.physics import PhysicsManager
 from isaaclab_newton.physics import NewtonManager
 from isaaclab_newton.physics.mjwarp_manager import NewtonMJWarpManager
 from newton import Contacts, Model, State
 from newton.solvers import SolverMuJoCo
-
-from isaaclab.physics import PhysicsManager
 
 from legged_robots.utils import available_cpus
 
@@ -107,7 +106,8 @@ class SolverMuJoCoC(SolverMuJoCo):
         self._workers = [_Worker(mujoco, copy.copy(self.mj_model) if i else self.mj_model)
                          for i in range(self.num_threads)]
         self._chunks = np.array_split(np.arange(self.nworld), self.num_threads)
-        self._pool = ThreadPoolExecutor(self.num_threads, thread_name_prefix="mujoco_c") if self.num_threads > 1 else None
+        self._pool = ThreadPoolExecutor(self.num_threads,
+                                        thread_name_prefix="mujoco_c") if self.num_threads > 1 else None
         self._warmstart = np.zeros((self.nworld, self.mj_model.nv))
         self._bad_state_warnings = (mujoco.mjtWarning.mjWARN_BADQPOS, mujoco.mjtWarning.mjWARN_BADQVEL,
                                     mujoco.mjtWarning.mjWARN_BADQACC)
@@ -413,7 +413,8 @@ class NewtonMujocoCManager(NewtonMJWarpManager):
                     continue
                 if any(p.HasAPI(UsdPhysics.RigidBodyAPI) for p in _ancestors(prim)):
                     continue
-                if not any(p.GetAttribute(_HF_TAG).HasAuthoredValue() for p in _ancestors(prim) if p.GetAttribute(_HF_TAG)):
+                if not any(p.GetAttribute(_HF_TAG).HasAuthoredValue() for p in _ancestors(prim)
+                           if p.GetAttribute(_HF_TAG)):
                     prim.CreateAttribute(_HF_TAG, Sdf.ValueTypeNames.Float).Set(resolution)
                     logger.info(f"{PRESET}: static mesh collider {prim.GetPath()} -> heightfield, {resolution} m grid")
         return super()._inject_terrain_heightfields(stage, builder, root_paths=root_paths)

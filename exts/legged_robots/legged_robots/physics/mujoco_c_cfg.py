@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from isaaclab_newton.physics import MJWarpSolverCfg
-
 from isaaclab.utils import configclass
+from isaaclab_newton.physics import MJWarpSolverCfg
 
 
 @configclass

@@ -361,7 +361,8 @@ class Bridge:
             self.sm.fault("; ".join(faults))
         if self.cfg.autostart and not faults and not self.sm.history and self.sm.mode == Mode.PASSIVE:
             requests.append("start")
-        if self.cfg.autostart and self.sm.mode == Mode.HOLD and not any(t.target == Mode.POLICY for t in self.sm.history):
+        policy_ran = any(t.target == Mode.POLICY for t in self.sm.history)
+        if self.cfg.autostart and self.sm.mode == Mode.HOLD and not policy_ran:
             requests.append("policy")
         for r in requests:
             ok, why = self.sm.request(r, faults)

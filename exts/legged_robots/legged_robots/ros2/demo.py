@@ -90,7 +90,8 @@ class Operator:
     def run_scenario(self, scenario: Scenario, policy_dt: float, thresholds: evaluate.Thresholds,
                      seconds: float | None = None) -> dict:
         """Stream the scenario in real time (``seconds`` cuts it short); metrics as sim2mujoco computes them."""
-        steps = scenario.num_timesteps if seconds is None else min(scenario.num_timesteps, int(round(seconds / policy_dt)))
+        steps = scenario.num_timesteps if seconds is None else min(scenario.num_timesteps,
+                                                                   int(round(seconds / policy_dt)))
         scenario = Scenario(**{**vars(scenario), "num_timesteps": steps})
         commands = scenario.commands(policy_dt)
         pushes = {p.step: p.velocity for p in scenario.pushes}

@@ -35,7 +35,8 @@ def add_policy_args(parser) -> None:
     """The options that say which policy and MJCF to run; ``find_policy`` and ``robot_mjcf`` read them."""
     from legged_robots.utils.args import existing_file
 
-    parser.add_argument("task", nargs="?", help="task id or robot name whose runs to look in (not needed with --policy)")
+    parser.add_argument("task", nargs="?",
+                        help="task id or robot name whose runs to look in (not needed with --policy)")
     parser.add_argument("--load_run", help="run directory name or regex (default: the latest)")
     parser.add_argument("--agent", default="st_rl", help="agent config the run was trained with")
     parser.add_argument("--policy", type=existing_file, help="an exported policy.onnx (instead of a run)")

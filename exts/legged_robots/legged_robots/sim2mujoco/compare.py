@@ -80,7 +80,8 @@ def closed_loop(make_policy, mj, isaac, scenario, tolerance: float = 0.05, fall_
             "joint_rmse": float(np.sqrt(np.mean((q_mj - q_is) ** 2))),
             "joint_rmse_per_step": np.sqrt(np.mean((q_mj - q_is) ** 2, axis=1)),
             "action_rmse": float(np.sqrt(np.mean((np.asarray(a_mj_log) - np.asarray(a_is_log)) ** 2))),
-            "log": {"obs_mujoco": np.asarray(obs_mj), "obs_isaac": np.asarray(obs_is), "action_mujoco": np.asarray(a_mj_log),
+            "log": {"obs_mujoco": np.asarray(obs_mj), "obs_isaac": np.asarray(obs_is),
+                    "action_mujoco": np.asarray(a_mj_log),
                     "action_isaac": np.asarray(a_is_log), "joint_pos_mujoco": q_mj, "joint_pos_isaac": q_is,
                     "base_vel_mujoco": v_mj, "base_vel_isaac": v_is, "command": cmd}}
 

@@ -42,15 +42,15 @@ def motion_paths(metadata: dict, motions_dir: str | Path | None = None) -> list[
 
 def load_reference(metadata: dict, motions_dir: str | Path | None = None):
     """A one-env RefMotionManager serving the policy's clips with its goal columns (whole clips, frame 0)."""
-    from refmotion_manager import RefMotionCfg, RefMotionManager
-
     from legged_robots.assets.paths import lus2_mjcf
+    from refmotion_manager import RefMotionCfg, RefMotionManager
 
     ref = metadata["reference"]
     robot_mjcf = lus2_mjcf(ref["robot"]) if ref.get("robot") else None
     cfg = RefMotionCfg(motion_files=[str(p) for p in motion_paths(metadata, motions_dir)],
                        robot_mjcf=str(robot_mjcf) if robot_mjcf is not None and robot_mjcf.is_file() else None,
-                       init_state_fields=tuple(ref["init_state_fields"]), expressive_goal_fields=tuple(ref["goal_fields"]),
+                       init_state_fields=tuple(ref["init_state_fields"]),
+                       expressive_goal_fields=tuple(ref["goal_fields"]),
                        time_between_frames=float(ref["frame_time"]), ref_length_s=None, random_start=False)
     motion = RefMotionManager(cfg, num_envs=1, device="cpu", seed=0)
     if list(motion.groups[GOAL]) != list(ref["goal_fields"]):

@@ -14,6 +14,7 @@ class OnnxPolicy:
 
     def __init__(self, onnx_path: str | Path, metadata: dict | None = None):
         import onnxruntime as ort
+
         from st_rl.export import read_onnx_metadata
 
         self.path = Path(onnx_path)

@@ -117,7 +117,8 @@ VELOCITY_COLUMNS = [("survival [s]", _num(".2f", "survival_s")),
 MIMIC_COLUMNS = [("survival [s]", _num(".2f", "survival_s")), ("MPKPE [mm]", _num(".1f", "mpkpe_mm")),
                  ("Isaac Lab MPKPE [mm]", _num(".1f", "isaac_mpkpe_mm")),
                  ("root-rel. MPKPE [mm]", _num(".1f", "mpkpe_root_relative_mm")),
-                 ("q RMSE [rad]", _num(".3f", "joint_pos_rmse_rad")), ("qd RMSE [rad/s]", _num(".3f", "joint_vel_rmse_rad_s")),
+                 ("q RMSE [rad]", _num(".3f", "joint_pos_rmse_rad")),
+                 ("qd RMSE [rad/s]", _num(".3f", "joint_vel_rmse_rad_s")),
                  ("root error [m]", _num(".3f", "root_pos_error_m")), ("torque sat.", _num(".3f", "torque_saturation"))]
 
 

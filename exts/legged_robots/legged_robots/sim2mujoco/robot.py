@@ -167,7 +167,8 @@ class MujocoRobot:
         if mode == "base":
             dirs = dirs @ align.T
         ground, ground_data = self._ground()
-        dist = np.array([mj.mj_ray(ground, ground_data, p, v, None, 1, -1, self._ray_geom) for p, v in zip(starts, dirs)])
+        dist = np.array([mj.mj_ray(ground, ground_data, p, v, None, 1, -1, self._ray_geom)
+                         for p, v in zip(starts, dirs)])
         hit = (dist >= 0) & (dist <= ray_caster["max_distance"])
         return np.where(hit, starts[:, 2] + dist * dirs[:, 2], np.inf)
 

@@ -48,7 +48,8 @@ class Scenario:
                 raise ValueError(f"scenario {self.name!r}: {key} must be a number, got {value!r}")
         self.velocity_mode = str(self.velocity_mode).upper()
         if self.velocity_mode not in MODES:
-            raise ValueError(f"scenario {self.name!r}: velocity_mode {self.velocity_mode!r} is not one of {', '.join(MODES)}")
+            raise ValueError(f"scenario {self.name!r}: velocity_mode {self.velocity_mode!r} is not one of "
+                             f"{', '.join(MODES)}")
         if self.min_target_velocity > self.max_target_velocity:
             raise ValueError(f"scenario {self.name!r}: min_target_velocity {self.min_target_velocity} > "
                              f"max_target_velocity {self.max_target_velocity}")

@@ -27,7 +27,8 @@ def resolve_task(name: str) -> str:
                      f"\n  tasks:  {', '.join(sorted(TASKS))}")
 
 
-def load_env_cfg(task: str, overrides: list[str] | tuple[str, ...] = (), play: bool = False, config: dict | None = None):
+def load_env_cfg(task: str, overrides: list[str] | tuple[str, ...] = (), play: bool = False,
+                 config: dict | None = None):
     """The task's env config with Isaac Lab's presets resolved (``physics=physx``), a config file's ``env`` tree
     (``config``, see ``utils/config_files.py``) and then ``env.a.b=value`` overrides applied (checked: an unknown
     key names the closest valid ones; a range with min > max names the term and field)."""

@@ -7,7 +7,6 @@ from xml.sax.saxutils import quoteattr
 from . import description as d
 
 
-
 def _f(values) -> str:
     return " ".join(f"{v:.6g}" for v in values)
 

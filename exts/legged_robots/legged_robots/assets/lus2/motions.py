@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
 from refmotion_manager import quat
 
 from ..paths import DATA_DIR, lus2_mjcf, lus2_motions
@@ -102,6 +103,7 @@ class _LegIK:
 def generate_clip(variant: str, g: Gait):
     """One clip (root pose + joint positions; derived columns not yet added) and the worst IK error."""
     import mujoco
+
     from refmotion_manager import MotionClip
     from refmotion_manager import fields as F
 
@@ -141,7 +143,8 @@ def generate_clip(variant: str, g: Gait):
             x, z = feet[s][0][i], feet[s][1][i]
             worst = max(worst, legs[s].solve(np.array([x, sole[s][1], z]), np.eye(3)))
         for s, sign in (("left", 1.0), ("right", -1.0)):
-            data.qpos[qadr[f"{s}_shoulder_pitch_joint"]] = default[f"{s}_shoulder_pitch_joint"] + sign * g.arm_swing * cycle[i]
+            shoulder = f"{s}_shoulder_pitch_joint"
+            data.qpos[qadr[shoulder]] = default[shoulder] + sign * g.arm_swing * cycle[i]
         rows.append(np.concatenate([data.qpos[0:7], [data.qpos[qadr[j]] for j in joints]]))
     frames = np.asarray(rows)
     clip = MotionClip(name=g.name, fps=FPS, fields=F.ROOT_POS + F.ROOT_ROT + F.dof_pos(joints), frames=frames,

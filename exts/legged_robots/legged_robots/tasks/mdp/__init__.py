@@ -12,10 +12,22 @@ from __future__ import annotations
 import importlib
 
 from .amp import StyleCommand, StyleCommandCfg, reset_from_reference, style_frame, track_style_goal_exp  # noqa: F401
-from .mimic import (ExpressiveCommand, ExpressiveCommandCfg, expressive_goal_next, robot_expressive_frame,  # noqa: F401
-                    reference_root_pose_b, robot_expressive_link_vel, track_joint_pos_exp, track_joint_vel_exp, track_link_pos_exp,
-                    track_link_vel_exp, track_root_exp, reference_finished, tracking_error_adaptive_termination)
 from .curriculums import command_velocity_levels, ramp_reward_weight  # noqa: F401
+from .mimic import (  # noqa: F401
+    ExpressiveCommand,
+    ExpressiveCommandCfg,
+    expressive_goal_next,
+    reference_finished,
+    reference_root_pose_b,
+    robot_expressive_frame,
+    robot_expressive_link_vel,
+    track_joint_pos_exp,
+    track_joint_vel_exp,
+    track_link_pos_exp,
+    track_link_vel_exp,
+    track_root_exp,
+    tracking_error_adaptive_termination,
+)
 from .observations import body_mass_rel, contact_forces_norm, friction_coeff, joint_gains_rel  # noqa: F401
 from .rewards import action_smoothness_2, energy_cost, feet_parallel_v1, feet_stumble  # noqa: F401
 from .terminations import physics_blowup  # noqa: F401

@@ -13,7 +13,6 @@ import re
 from typing import TYPE_CHECKING
 
 import torch
-
 from isaaclab.managers import CommandTerm, CommandTermCfg, ManagerTermBase, SceneEntityCfg
 from isaaclab.utils import configclass
 from isaaclab.utils import math as math_utils
@@ -120,7 +119,8 @@ class StyleFrame:
                 n, k = quat.shape[0], len(self.links)
                 qb = quat[:, None, :].expand(n, k, 4)
                 if q == "link_pos":
-                    v = math_utils.quat_apply_inverse(qb, t(data.body_pos_w)[:, self.links] - t(data.root_pos_w)[:, None, :])
+                    rel = t(data.body_pos_w)[:, self.links] - t(data.root_pos_w)[:, None, :]
+                    v = math_utils.quat_apply_inverse(qb, rel)
                 elif q == "link_rot":
                     v = _wxyz(math_utils.quat_mul(math_utils.quat_conjugate(qb), t(data.body_quat_w)[:, self.links]))
                 else:  # link_vel, link_ang_vel: world velocities seen in the base frame
@@ -257,7 +257,8 @@ class StyleCommandCfg(CommandTermCfg):
     resampling_time_range: tuple[float, float] = (10.0, 10.0)
 
 
-def track_style_goal_exp(env: ManagerBasedRLEnv, command_name: str = "style_goal_commands", std: float = 0.5) -> torch.Tensor:
+def track_style_goal_exp(env: ManagerBasedRLEnv, command_name: str = "style_goal_commands",
+                         std: float = 0.5) -> torch.Tensor:
     """``exp(-||style goal - robot's style goal fields||^2 / std^2)`` (design 3.4, weight 1.47)."""
     term = env.command_manager.get_term(command_name)
     return torch.exp(-(term.current() - term.command).square().sum(dim=-1) / std**2)

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import torch
-
 from isaaclab.managers import ManagerTermBase
 
 if TYPE_CHECKING:
@@ -66,7 +65,8 @@ class command_velocity_levels(ManagerTermBase):
         if len(env_ids) > 0 and env.common_step_counter - self._last_update >= env.max_episode_length:
             self._last_update = env.common_step_counter
             weight = env.reward_manager.get_term_cfg(reward_term_name).weight
-            per_second = torch.mean(env.reward_manager._episode_sums[reward_term_name][env_ids]) / env.max_episode_length_s
+            episode_sums = env.reward_manager._episode_sums[reward_term_name][env_ids]
+            per_second = torch.mean(episode_sums) / env.max_episode_length_s
             if per_second > threshold * weight:
                 for name, (lo_limit, hi_limit) in limits.items():
                     lo, hi = getattr(self._ranges, name)

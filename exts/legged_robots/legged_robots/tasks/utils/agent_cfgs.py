@@ -15,8 +15,7 @@ if TYPE_CHECKING:
 def rsl_rl_runner_cfg(st: RunnerCfg):
     """Isaac Lab's rsl-rl runner config with exactly the values of ``st`` (rsl-rl's own OnPolicyRunner and PPO:
     what ``isaaclab train --rl_library rsl_rl`` can run)."""
-    from isaaclab_rl.rsl_rl import (RslRlMLPModelCfg, RslRlOnPolicyRunnerCfg, RslRlPpoAlgorithmCfg,
-                                    RslRlRNNModelCfg)
+    from isaaclab_rl.rsl_rl import RslRlMLPModelCfg, RslRlOnPolicyRunnerCfg, RslRlPpoAlgorithmCfg, RslRlRNNModelCfg
 
     d = st.to_rsl_rl()
 

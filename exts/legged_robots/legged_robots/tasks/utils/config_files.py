@@ -30,7 +30,8 @@ class _ParamsLoader(yaml.SafeLoader):
     """Safe YAML plus the two Python tags Isaac Lab's ``dump_yaml`` writes into ``params/env.yaml``."""
 
 
-_ParamsLoader.add_constructor("tag:yaml.org,2002:python/tuple", lambda loader, node: tuple(loader.construct_sequence(node)))
+_ParamsLoader.add_constructor("tag:yaml.org,2002:python/tuple",
+                              lambda loader, node: tuple(loader.construct_sequence(node)))
 _ParamsLoader.add_constructor("tag:yaml.org,2002:python/object/apply:builtins.slice",
                               lambda loader, node: slice(*loader.construct_sequence(node)))
 
@@ -48,7 +49,8 @@ def load_config(path: str | Path) -> dict:
     path = Path(path)
     if path.is_dir():
         folder = path / "params" if (path / "params").is_dir() else path
-        found = {root: _read(folder / f"{root}.yaml") for root in ("env", "agent") if (folder / f"{root}.yaml").is_file()}
+        found = {root: _read(folder / f"{root}.yaml") for root in ("env", "agent")
+                 if (folder / f"{root}.yaml").is_file()}
         if not found:
             raise OverrideError(f"--config {path}: a folder must hold env.yaml and/or agent.yaml (a run's params/)")
         return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
+
 def log_root(framework: str = "st_rl") -> Path:
     """``logs/<framework>``: runs live in ``logs/<framework>/<experiment>/<timestamp>[_<run_name>]/``."""
     return Path("logs") / framework

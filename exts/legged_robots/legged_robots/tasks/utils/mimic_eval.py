@@ -23,19 +23,18 @@ def configure_eval(env_cfg, episodes: int) -> None:
 
 def tracking_errors(env) -> dict[str, torch.Tensor]:
     """Per env, this step: refmotion's tracking errors of the robot against its current reference frame."""
+    from legged_robots.tasks.mdp.amp import as_torch as t
+    from legged_robots.tasks.mdp.amp import reference_joint_ids, reference_motion
+    from legged_robots.tasks.mdp.mimic import reference_root_pos
     from refmotion_manager.tracking import tracked_links
     from refmotion_manager.tracking import tracking_errors as errors
-
-    from legged_robots.tasks.mdp.amp import as_torch as t
-    from legged_robots.tasks.mdp.amp import reference_motion, reference_joint_ids
-    from legged_robots.tasks.mdp.mimic import reference_root_pos
 
     u = env.unwrapped
     motion = reference_motion(u)
     robot = u.scene["robot"]
     if not hasattr(u, "_st_eval_links"):
         links = tracked_links(motion, robot.body_names)
-        u._st_eval_links = (links, [robot.body_names.index(l) for l in links])
+        u._st_eval_links = (links, [robot.body_names.index(link) for link in links])
     links, body_ids = u._st_eval_links
     data = robot.data
     jid = reference_joint_ids(u, motion, robot)
@@ -46,9 +45,8 @@ def tracking_errors(env) -> dict[str, torch.Tensor]:
 def evaluate(env, policy, max_steps: int | None = None, after_step=None) -> dict:
     """Run the protocol (env built with :func:`configure_eval`, freshly reset). ``policy(obs) -> actions``;
     ``after_step(env)`` runs after every step (a test's kinematic replay). Returns per-clip and overall figures."""
-    from refmotion_manager.tracking import TrackingSummary
-
     from legged_robots.tasks.mdp.amp import reference_motion
+    from refmotion_manager.tracking import TrackingSummary
 
     u = env.unwrapped
     motion = reference_motion(u)

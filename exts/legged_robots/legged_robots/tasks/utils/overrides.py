@@ -3,7 +3,8 @@
 Values are parsed as YAML (numbers, booleans, ``null``, lists; tuples as ``(a,b)`` or ``[a,b]``). A key that does
 not exist is an error that names the closest valid keys; nothing is created by a typo. A value is checked against
 the field it replaces before anything is built: a number for a number, true/false for a flag, a tuple of the same
-length (ranges' min <= max is checked on the whole config, ``cfg_checks``), ``null`` only where the field may be None (or is a term that ``null`` switches off).
+length (ranges' min <= max is checked on the whole config, ``cfg_checks``), ``null`` only where the field may be
+None (or is a term that ``null`` switches off).
 """
 
 from __future__ import annotations

@@ -152,7 +152,8 @@ def print_tracking(summary: dict | None, command=None) -> None:
     print("[play]   per command bin (the axis' commanded value, +-0.125): axis, command, env-steps, mean |err|, RMSE")
     for b in summary["bins"]:
         if b["samples"] >= 50:
-            print(f"[play]   {b['axis']:9s} {b['command']:+5.2f} {b['samples']:7d} {b['mean_error']:.3f} {b['rmse']:.3f}")
+            print(f"[play]   {b['axis']:9s} {b['command']:+5.2f} {b['samples']:7d} {b['mean_error']:.3f} "
+                  f"{b['rmse']:.3f}")
 
 
 def print_stats(stats: dict, steps: int, num_envs: int, command=None) -> None:

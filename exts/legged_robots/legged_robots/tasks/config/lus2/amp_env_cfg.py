@@ -13,10 +13,9 @@ from isaaclab.managers import ObservationGroupCfg as ObsGroup
 from isaaclab.managers import ObservationTermCfg as ObsTerm
 from isaaclab.utils import configclass
 
-from refmotion_manager import RefMotionCfg
-
 from legged_robots.assets.paths import lus2_mjcf, lus2_motions
 from legged_robots.tasks import mdp
+from refmotion_manager import RefMotionCfg
 
 from . import amp_mimic_cfg as tune
 from .flat_env_cfg import Lus2FlatEnvCfg

@@ -27,7 +27,8 @@ UPPER = ["torso_joint", ".*_shoulder_.*_joint", ".*_elbow_joint", ".*_wrist_.*_j
 LOWER = [".*_hip_.*_joint", ".*_knee_joint"]
 FEET_JOINTS = [".*_ankle_.*_joint"]
 VELOCITY_ONLY_REWARDS = ("track_lin_vel_xy_exp", "track_ang_vel_z_exp", "feet_air_time", "joint_deviation_hip",
-                         "joint_deviation_feet", "joint_deviation_arms", "joint_deviation_wrist", "joint_deviation_torso")
+                         "joint_deviation_feet", "joint_deviation_arms", "joint_deviation_wrist",
+                         "joint_deviation_torso")
 
 
 def mimic_ref_motion_cfg(variant: str) -> Lus2RefMotionCfg:
@@ -36,7 +37,8 @@ def mimic_ref_motion_cfg(variant: str) -> Lus2RefMotionCfg:
         motion_files=[str(folder / f) for f in tune.MIMIC_MOTION_FILES], robot_mjcf=str(lus2_mjcf(variant)),
         random_start=tune.RANDOM_START, init_state_fields=tune.INIT_STATE_FIELDS,
         expressive_goal_fields=tune.EXPRESSIVE_GOAL_FIELDS, time_between_frames=tune.TIME_BETWEEN_FRAMES,
-        ref_length_s=tune.MIMIC_REF_LENGTH_S, trajectory_num=tune.NUM_ENVS, specify_init_values=tune.SPECIFY_INIT_VALUES)
+        ref_length_s=tune.MIMIC_REF_LENGTH_S, trajectory_num=tune.NUM_ENVS,
+        specify_init_values=tune.SPECIFY_INIT_VALUES)
 
 
 def _joints(patterns) -> SceneEntityCfg:

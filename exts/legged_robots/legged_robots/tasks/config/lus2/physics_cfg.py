@@ -11,12 +11,11 @@ Rough terrain needs larger contact buffers than flat ground.
 
 from __future__ import annotations
 
+from isaaclab.physics import PhysxAutoCfg
+from isaaclab.utils import configclass
 from isaaclab_newton.physics import MJWarpSolverCfg, NewtonCfg, NewtonCollisionPipelineCfg, NewtonShapeCfg
 from isaaclab_ov.physics import OvPhysxCfg
 from isaaclab_physx.physics import PhysxCfg
-
-from isaaclab.physics import PhysxAutoCfg
-from isaaclab.utils import configclass
 from isaaclab_tasks.utils import PresetCfg
 
 from legged_robots.assets.lus2 import description as d
