@@ -2,6 +2,11 @@
 MJCF as an mp4 where an offscreen GL renderer exists (EGL or OSMesa; otherwise it says so).
 
     python -m refmotion_manager.view walk.pkl [--clip NAME] [--png walk.png] [--robot lus2_27dof --mp4 walk.mp4]
+
+A clip retargeted from human mocap (``motion retarget``) also gets ``<png stem>_source.png``: the source skeleton,
+scaled as the retarget scaled it, beside the robot's tracked bodies at six instants; its mp4 shows the source
+skeleton as sticks one metre to the robot's left. The source is the file the clip's provenance names, or
+``--source``.
 """
 
 from __future__ import annotations
@@ -64,8 +69,69 @@ def plot_png(clip: MotionClip, path: Path) -> Path:
     return path
 
 
-def render_mp4(clip: MotionClip, mjcf: Path, path: Path, width: int = 640, height: int = 480) -> Path | None:
-    """Kinematic replay (qpos set per frame, no dynamics). None, with a message, where no GL context exists."""
+def load_source(clip: MotionClip, source: str | None = None):
+    """(mocap, keypoint -> joint index, keypoint -> robot body, height ratio) of a retargeted clip's human source,
+    or None when the clip is not a retarget or its source is not at hand."""
+    prov = clip.extra.get("Provenance")
+    path = source or (prov or {}).get("source")
+    if not prov or not path or not Path(path).is_file():
+        return None
+    from .mocap import read_mocap, resolve_skeleton
+
+    mocap = read_mocap(path)
+    _, keys = resolve_skeleton(mocap, prov.get("skeleton", "auto"))
+    bodies = {kp: v["body"] for kp, v in clip.extra.get("Fidelity", {}).get("keypoints", {}).items()}
+    return mocap, keys, bodies, float(prov.get("scale", {}).get("height_ratio", 1.0))
+
+
+def _source_frame(mocap, t: float) -> int:
+    return min(int(round(t * mocap.fps)), mocap.num_frames - 1)
+
+
+def _body_world(clip: MotionClip, body: str, frame: int) -> np.ndarray:
+    from . import quat
+
+    pos, rot = clip.get(F.ROOT_POS)[frame], clip.get(F.ROOT_ROT)[frame]
+    if not clip.has(*F.link_pos(body)):
+        return pos
+    return pos + quat.rotate(rot, clip.get(F.link_pos(body))[frame])
+
+
+def plot_source_png(clip: MotionClip, source, path: Path, instants: int = 6) -> Path:
+    """Side view (x-z) of the scaled source skeleton and the robot's tracked bodies at ``instants`` times."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    mocap, keys, bodies, ratio = source
+    frames = np.linspace(0, clip.num_frames - 1, instants).astype(int)
+    fig, axes = plt.subplots(1, instants, figsize=(3 * instants, 4.5), sharey=True)
+    ground = mocap.positions[:, :, 2].min()
+    for ax, f in zip(np.atleast_1d(axes), frames):
+        t = f / clip.fps
+        human = (mocap.positions[_source_frame(mocap, t)] - [0, 0, ground]) * ratio
+        for j, p in enumerate(mocap.parents):
+            if p >= 0:
+                ax.plot(human[[p, j], 0], human[[p, j], 2], "-", color="C1", lw=2)
+        robot = {kp: _body_world(clip, b, f) for kp, b in bodies.items() if kp in keys}
+        xs = [v[0] for v in robot.values()]
+        ax.plot(xs, [v[2] for v in robot.values()], "o", color="C0", ms=5)
+        for kp, v in robot.items():
+            ax.plot([v[0], human[keys[kp], 0]], [v[2], human[keys[kp], 2]], ":", color="0.6", lw=0.8)
+        ax.set(title=f"t = {t:.2f} s", xlabel="x [m]", aspect="equal")
+    np.atleast_1d(axes)[0].set_ylabel("z [m]")
+    fig.suptitle(f"{clip.name}: source skeleton x{ratio:.2f} (orange) and the robot's tracked bodies (blue)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+    return path
+
+
+def render_mp4(clip: MotionClip, mjcf: Path, path: Path, width: int = 640, height: int = 480,
+               source=None) -> Path | None:
+    """Kinematic replay (qpos set per frame, no dynamics); with ``source`` (``load_source``) the scaled human
+    skeleton as sticks one metre to the robot's left. None, with a message, where no GL context exists."""
     import mujoco
 
     spec = mujoco.MjSpec.from_file(str(mjcf))
@@ -97,9 +163,27 @@ def render_mp4(clip: MotionClip, mjcf: Path, path: Path, width: int = 640, heigh
             data.qpos[:7], data.qpos[qpos_adr] = root[t], q[t]
             mujoco.mj_forward(model, data)
             renderer.update_scene(data, cam)
+            if source is not None:
+                _draw_source(renderer.scene, source, t / clip.fps)
             writer.append_data(renderer.render())
     renderer.close()
     return path
+
+
+def _draw_source(scene, source, t: float) -> None:
+    import mujoco
+
+    mocap, _, _, ratio = source
+    ground = mocap.positions[:, :, 2].min()
+    p = (mocap.positions[_source_frame(mocap, t)] - [0, 0, ground]) * ratio + [0.0, 1.0, 0.0]
+    for j, parent in enumerate(mocap.parents):
+        if parent < 0 or scene.ngeom >= scene.maxgeom:
+            continue
+        geom = scene.geoms[scene.ngeom]
+        mujoco.mjv_initGeom(geom, mujoco.mjtGeom.mjGEOM_CAPSULE, np.zeros(3), np.zeros(3), np.eye(3).ravel(),
+                            np.array([1.0, 0.55, 0.1, 1.0], np.float32))
+        mujoco.mjv_connector(geom, mujoco.mjtGeom.mjGEOM_CAPSULE, 0.02, p[parent], p[j])
+        scene.ngeom += 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -110,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--png", help="PNG path (default: <file stem>[_<clip>].png beside the file)")
     p.add_argument("--robot", help="registered robot name or MJCF, for --mp4")
     p.add_argument("--mp4", help="mp4 path: replay the clip on the robot (needs --robot)")
+    p.add_argument("--source", help="a retargeted clip's human source (default: the file its provenance names)")
     args = p.parse_args(argv)
     if args.mp4:
         if not args.robot:
@@ -128,12 +213,19 @@ def main(argv: list[str] | None = None) -> int:
             suffix = "" if len(clips) == 1 else f"_{clip.name}"
             png = Path(args.png) if args.png and len(clips) == 1 else src.with_name(f"{src.stem}{suffix}.png")
             print(f"[view] {clip.name}: {clip.num_frames} frames at {clip.fps:g} fps -> {plot_png(clip, png)}")
+            source = load_source(clip, args.source)
+            if source is not None:
+                side = plot_source_png(clip, source, png.with_name(f"{png.stem}_source.png"))
+                print(f"[view] {clip.name}: source {source[0].source} beside the robot -> {side}")
+            elif args.source:
+                raise MotionDataError("the clip has no retarget provenance (keypoints) to set its source beside",
+                                      file=args.file, clip=clip.name)
             if args.mp4:
                 from .robots import robot_mjcf
 
                 many = Path(args.mp4).with_name(f"{Path(args.mp4).stem}{suffix}.mp4")
                 mp4 = Path(args.mp4) if len(clips) == 1 else many
-                if render_mp4(clip, robot_mjcf(args.robot), mp4):
+                if render_mp4(clip, robot_mjcf(args.robot), mp4, source=source):
                     print(f"[view] {clip.name}: replay -> {mp4}")
     except (MotionDataError, KeyError, FileNotFoundError, ValueError) as e:
         print(f"error: {e.args[0] if isinstance(e, KeyError) and e.args else e}", file=sys.stderr)

@@ -106,6 +106,10 @@ def test_a_walking_bvh_through_the_command_and_scores_that_can_fail(tmp_path, lu
     assert travelled == pytest.approx(fid["source_path_m"], abs=0.1) and travelled > 1.0  # it walks the path
     assert fid["root_path_error_m"] < 0.05 and fid["heading_error_deg"] < 5
     assert sc["sliding_max_cm"] <= sc["before_clean_up"]["sliding_max_cm"] and sc["penetration_max_mm"] <= 5.0
+    from refmotion_manager.view import main as view
+
+    assert view([str(out), "--png", str(tmp_path / "walk.png")]) == 0  # the source skeleton beside the robot
+    assert (tmp_path / "walk_source.png").stat().st_size > 10_000 and "beside the robot" in capsys.readouterr().out
 
     # the same source against a robot that stands where it started: the fidelity says so
     human = Mocap.__new__(Mocap)
