@@ -40,7 +40,7 @@ from pathlib import Path
 
 def parse_args(argv=None):
     from legged_robots.sim2mujoco.cli import add_policy_args
-    from legged_robots.utils.args import existing_file
+    from legged_robots.utils.args import NON_NEGATIVE, existing_file
 
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_policy_args(p)
@@ -51,6 +51,10 @@ def parse_args(argv=None):
     p.add_argument("--out", help="report folder (default: <run>/sim2mujoco; logs/sim2mujoco/<folder> for a --policy "
                                  "outside a run)")
     p.add_argument("--video", action="store_true", help="an mp4 per scenario (MuJoCo offscreen renderer)")
+    p.add_argument("--latency_ms", nargs="+", type=NON_NEGATIVE, metavar="MS",
+                   help="state latency of the IMU and joint readings [ms], at physics-step resolution; several "
+                        "values sweep it: every scenario at each, the largest latency each survives and passes, a "
+                        "plot (default: 0)")
     p.add_argument("--sim2sim", action="store_true", help="also run Isaac Lab (Newton) and report the joint gap")
     p.add_argument("--clips", nargs="+", help="mimic policy: the clips to run (default: all it was trained on)")
     p.add_argument("--motions", help="mimic policy: folder of its clip files (default: our shipped clips)")
@@ -81,6 +85,7 @@ def main(argv=None) -> int:
     out = Path(args.out) if args.out else output_dir(path, "sim2mujoco")
     if "reference" in md:
         return run_mimic(args, path, policy, robot, mjcf, thresholds, out)
+    latencies = sorted(set(args.latency_ms or [0.0]))
     if args.clips or args.motions or args.isaac_eval:
         raise ValueError("--clips, --motions and --isaac_eval are for mimic policies; this one follows velocity "
                          "commands")
@@ -100,7 +105,8 @@ def main(argv=None) -> int:
         isaac = IsaacLabRobot(md["task"], md["joint_names"])
     rows = []
     try:
-        for sc in scenarios:
+        for latency, sc in ((lat, sc) for lat in latencies for sc in scenarios):
+            robot.set_latency(latency / 1000.0, latency / 1000.0)
             log, wall = evaluate.run_scenario(policy, robot, sc, thresholds)
             m = evaluate.metrics(log, sc, robot.policy_dt, thresholds)
             if isaac is not None:
@@ -111,15 +117,17 @@ def main(argv=None) -> int:
                 m["isaac"] = gap["tracking"]  # Isaac Lab's figures on the same commands, beside MuJoCo's
             passed, failed = evaluate.verdict(m, thresholds)
             rtf = len(log["time"]) * robot.policy_dt / max(wall, 1e-9)
-            row = {"name": sc.name, "metrics": m, "passed": passed, "failed": failed, "rtf": rtf,
-                   "plot": report.plot_scenario(sc.name, log, robot.joint_names, robot.effort_limit, out,
+            name = sc.name if latencies == [0.0] else f"{sc.name}@{latency:g}ms"
+            m["latency_ms"] = latency
+            row = {"name": name, "scenario": sc.name, "metrics": m, "passed": passed, "failed": failed, "rtf": rtf,
+                   "plot": report.plot_scenario(name, log, robot.joint_names, robot.effort_limit, out,
                                                 startup_s=sc.startup_s)}
             if args.video:
                 row["video"] = report.render_mp4(robot, log["frames"], 1.0 / robot.policy_dt, out / f"{sc.name}.mp4")
             rows.append(row)
             gap_txt = (f" | sim2sim joint RMSE {m['sim2sim_joint_rmse']:.3f} rad | Isaac Lab "
                        f"{evaluate.tracking_line(m['isaac'])}" if "isaac" in m else "")
-            print(f"[sim2mujoco] {sc.name:18s} {'PASS' if passed else 'FAIL'} | survived {m['survival_s']:5.2f} s | "
+            print(f"[sim2mujoco] {name:18s} {'PASS' if passed else 'FAIL'} | survived {m['survival_s']:5.2f} s | "
                   f"{evaluate.tracking_line(m)} | torque sat {m['torque_saturation']:.3f} | action rate "
                   f"{m['action_rate']:.3f}{gap_txt} | {rtf:.0f}x real time"
                   + (f" | {'; '.join(failed)}" if failed else ""), flush=True)
@@ -128,7 +136,10 @@ def main(argv=None) -> int:
             isaac.close()
     header = {"policy": str(path), "task": md.get("task"), "mjcf": str(mjcf), "timestep": robot.model.opt.timestep,
               "policy_dt": robot.policy_dt, "thresholds": thresholds_used,
-              "trained command ranges": (md.get("commands") or {}).get("base_velocity", "not in the metadata")}
+              "trained command ranges": (md.get("commands") or {}).get("base_velocity", "not in the metadata"),
+              "state latency [ms]": ", ".join(f"{v:g}" for v in latencies)}
+    if len(latencies) > 1:
+        header["latency sweep"] = report.latency_sweep(rows, latencies, out)
     return _finish(out, header, rows, thresholds, "scenarios")
 
 

@@ -243,3 +243,55 @@ def test_metadata_that_does_not_match_is_a_clear_error(metadata, tmp_path, capsy
     md21["joint_names"] = [j for j in md21["joint_names"] if "wrist" not in j]
     with pytest.raises(PolicyMetadataError, match="has joint\\(s\\) the policy does not drive: left_wrist"):
         MujocoRobot(lus2_scene_mjcf("lus2_27dof"), md21)
+
+
+def test_a_state_change_reaches_the_observation_exactly_its_latency_later():
+    """Sensor latency at physics-step resolution: with 10 ms (4 steps of 2.5 ms) on the joints and none on the IMU,
+    what the policy reads after k policy periods (8 steps each) is the joint state of step 8k - 4, and the IMU's
+    current state. A copy of the robot stepped 4 steps at a time gives the state of step 8k - 4 to compare with."""
+    from pathlib import Path
+
+    md = json.loads((Path(__file__).resolve().parents[3] / "tests" / "data" / "lus2_standing" / "policy.json")
+                    .read_text())
+    delayed, half = (MujocoRobot(lus2_scene_mjcf("lus2_27dof"), md) for _ in range(2))
+    assert delayed.steps_per_action == 8 and delayed.model.opt.timestep == pytest.approx(0.0025)
+    delayed.set_latency(0.0, 0.010)
+    assert delayed.latency_steps == (0, 4)
+    half.steps_per_action = 4
+    action = 0.8 * np.sin(np.arange(27))  # the robot moves: joints head for new targets
+    for r in (delayed, half):
+        r.reset()
+        r.apply_action(action)
+    for k in range(1, 6):
+        delayed.step()
+        half.step()
+        sensed = delayed.sensed()
+        np.testing.assert_allclose(sensed.joint_pos, half.joint_pos, atol=1e-12)  # step 8k - 4
+        np.testing.assert_allclose(sensed.base_ang_vel_b, delayed.base_ang_vel_b, atol=1e-12)  # no IMU latency
+        assert np.abs(sensed.joint_pos - delayed.joint_pos).max() > 1e-4  # it is the past, not the present
+        half.step()
+    with pytest.raises(ValueError, match="latency must be >= 0 s"):
+        delayed.set_latency(-0.001, 0.0)
+
+
+def test_a_latency_sweep_names_the_largest_latency_each_scenario_survives_and_passes(tmp_path, capsys):
+    from pathlib import Path
+
+    md = json.loads((Path(__file__).resolve().parents[3] / "tests" / "data" / "lus2_standing" / "policy.json")
+                    .read_text())
+    falls = write_constant_policy(tmp_path / "zero" / "policy.onnx", md)  # the motors' gains: it topples
+    gains = [hold_gains(j) for j in md["joint_names"]]
+    md["stiffness"], md["damping"] = [g[0] for g in gains], [g[1] for g in gains]
+    holds = write_constant_policy(tmp_path / "hold" / "policy.onnx", md)
+    scenarios = tmp_path / "s.json"
+    scenarios.write_text(json.dumps([{"name": "stand", "num_timesteps": 150, "startup_s": 1.0}]))
+    for policy, expect, code in ((holds, ("40", "40"), 0), (falls, ("none", "none"), 1)):
+        out = tmp_path / policy.parent.name
+        assert _sim2mujoco("--policy", str(policy), "--scenarios", str(scenarios), "--latency_ms", "0", "10", "40",
+                           "--out", str(out)) == code
+        printed = capsys.readouterr().out
+        (line,) = [x for x in printed.splitlines() if x.startswith("[sim2mujoco]   stand")]
+        assert tuple(line.split()[-2:]) == expect, line
+        assert (out / "latency_sweep.png").stat().st_size > 10_000
+        m = json.loads((out / "metrics.json").read_text())
+        assert set(m) == {"stand@0ms", "stand@10ms", "stand@40ms"} and m["stand@40ms"]["latency_ms"] == 40

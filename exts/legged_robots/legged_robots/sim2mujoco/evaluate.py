@@ -89,7 +89,7 @@ def run_scenario(policy: OnnxPolicy, robot: MujocoRobot, scenario: Scenario, thr
     last_action = np.zeros(policy.action_dim)
     t0 = time.perf_counter()
     for k in range(scenario.num_timesteps):
-        obs = builder.build(robot, last_action, commands[k])
+        obs = builder.build(robot.sensed(), last_action, commands[k])  # through the sensors' latency, if any
         action = policy(obs)
         robot.apply_action(action)
         robot.step(pushes.get(k))

@@ -142,3 +142,38 @@ def write_report(out: Path, header: dict, rows: list[dict], thresholds, columns=
     path = out / "report.md"
     path.write_text("\n".join(lines))
     return path
+
+
+def latency_sweep(rows: list[dict], latencies: list[float], out: Path) -> str:
+    """Per scenario the largest latency it survives and the largest it passes at (every lower latency too), printed
+    and plotted (latency_sweep.png: forward tracking error and survival against latency); returns the plot's name."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    by = {}
+    for r in rows:
+        by.setdefault(r["scenario"], {})[r["metrics"]["latency_ms"]] = r
+    print("[sim2mujoco] latency sweep: scenario, survives up to, passes up to [ms]")
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.5))
+    for name, at in by.items():
+        def largest(ok):
+            best = None
+            for lat in latencies:
+                if not ok(at[lat]):
+                    break
+                best = lat
+            return "none" if best is None else f"{best:g}"
+        survives = largest(lambda r: r["metrics"]["survival_fraction"] >= 1.0 - 1e-9)
+        passes = largest(lambda r: r["passed"])
+        print(f"[sim2mujoco]   {name:18s} {survives:>6s} {passes:>6s}")
+        for r in at.values():
+            r["metrics"]["survives_up_to_ms"], r["metrics"]["passes_up_to_ms"] = survives, passes
+        axes[0].plot(latencies, [at[lat]["metrics"]["lin_vel_x_mean_error"] for lat in latencies], "o-", label=name)
+        axes[1].plot(latencies, [at[lat]["metrics"]["survival_s"] for lat in latencies], "o-", label=name)
+    axes[0].set(title="mean |v_x - command| over the steady window", xlabel="state latency [ms]", ylabel="m/s")
+    axes[1].set(title="survived", xlabel="state latency [ms]", ylabel="s")
+    axes[0].legend(fontsize=7)
+    path = _save(fig, out / "latency_sweep.png")
+    return f"![latency sweep]({path.name})"

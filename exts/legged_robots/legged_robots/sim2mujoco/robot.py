@@ -3,6 +3,7 @@ clipped to its effort limits, every integration step; joints found by name."""
 
 from __future__ import annotations
 
+from collections import deque
 from pathlib import Path
 
 import numpy as np
@@ -67,6 +68,7 @@ class MujocoRobot:
         self.saturation = 0.0
         self._robot_root = int(m.body_rootid[self.base_body])  # the robot's top body below the world
         self._key = mujoco.mj_name2id(m, mujoco.mjtObj.mjOBJ_KEY, "stand")
+        self.set_latency(0.0, 0.0)
 
     # ------------------------------------------------------------------ state
     def reset(self, base_pos=None, base_quat_wxyz=None, joint_pos=None, base_lin_vel_w=None,
@@ -92,6 +94,8 @@ class MujocoRobot:
         self.torque = np.zeros(len(self.joint_names))
         self.saturation = 0.0
         mj.mj_forward(m, d)
+        self._history.clear()
+        self._history.append(self._snapshot())
 
     @property
     def joint_pos(self) -> np.ndarray:
@@ -185,6 +189,29 @@ class MujocoRobot:
             self._ray_geom = np.zeros(1, dtype=np.int32)
         return self._ground_model, self._ground_data
 
+    # ------------------------------------------------------------------ sensing with latency
+    def set_latency(self, imu_s: float, joint_s: float) -> None:
+        """State latency of what the policy observes: the IMU (base angular velocity, gravity, base velocity) and the
+        joint encoders each read as they were ``imu_s`` / ``joint_s`` ago, rounded to whole physics steps (the
+        state is recorded every physics step, so a latency shorter than the policy period is resolved)."""
+        if imu_s < 0 or joint_s < 0:
+            raise ValueError(f"latency must be >= 0 s, got imu {imu_s}, joint {joint_s}")
+        dt = float(self.model.opt.timestep)
+        self.latency_steps = (int(round(imu_s / dt)), int(round(joint_s / dt)))
+        self._history = deque(maxlen=max(self.latency_steps) + 1)
+        self._history.append(self._snapshot())
+
+    def _snapshot(self) -> dict:
+        return {"joint_pos": self.joint_pos, "joint_vel": self.joint_vel, "base_ang_vel_b": self.base_ang_vel_b,
+                "projected_gravity": self.projected_gravity, "base_lin_vel_b": self.base_lin_vel_b}
+
+    def sensed(self):
+        """What the policy's sensors report now: the robot itself without latency, else a view whose IMU and joint
+        readings are the recorded ones of ``latency_steps`` physics steps ago (the oldest kept after a reset)."""
+        if self._history.maxlen == 1:
+            return self
+        return _Sensed(self, self._history, self.latency_steps)
+
     # ------------------------------------------------------------------ stepping
     def apply_action(self, action: np.ndarray) -> None:
         """Joint targets = offset + scale * action (the training action term)."""
@@ -204,7 +231,31 @@ class MujocoRobot:
             saturated += int(np.count_nonzero(np.abs(wanted) >= self.effort_limit))
             d.qfrc_applied[self.dadr] = tau
             mj.mj_step(m, d)
+            if self._history.maxlen > 1:  # the sensors see every physics step (their latency is counted in them)
+                mj.mj_kinematics(m, d)
+                self._history.append(self._snapshot())
         mj.mj_kinematics(m, d)  # mj_step leaves body poses one step behind qpos; observations read them
+        if self._history.maxlen == 1:
+            self._history.append(self._snapshot())
         self.torque = tau
         # share of (joint, integration step) samples at the effort limit during this period
         self.saturation = saturated / (self.steps_per_action * len(self.joint_names))
+
+
+class _Sensed:
+    """The robot seen through delayed sensors; everything not a sensor reading is the robot's own."""
+
+    _IMU = ("base_ang_vel_b", "projected_gravity", "base_lin_vel_b")
+
+    def __init__(self, robot: MujocoRobot, history: deque, steps: tuple[int, int]):
+        self._robot, self._history, (self._imu, self._joint) = robot, history, steps
+
+    def _past(self, steps: int) -> dict:
+        return self._history[max(len(self._history) - 1 - steps, 0)]
+
+    def __getattr__(self, name):
+        if name in self._IMU:
+            return self._past(self._imu)[name].copy()
+        if name in ("joint_pos", "joint_vel"):
+            return self._past(self._joint)[name].copy()
+        return getattr(self._robot, name)
