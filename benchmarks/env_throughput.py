@@ -3,6 +3,12 @@
     ./run.sh bench                                   # newton_mjwarp vs newton_mujoco_c at 16, 64, 256 envs
     ./run.sh bench env --num_envs 64 --steps 200
     ./run.sh bench env --physics newton_mujoco_c --raw   # also raw Newton/MuJoCo-Warp stepping (no Isaac Lab)
+    ./run.sh bench env --physics newton_mujoco_c --num_envs 256   # with the physics ceiling (below)
+
+The ceiling (newton_mujoco_c runs): the worlds' own MuJoCo steps replayed through bare MuJoCo, with nothing else:
+every ``mj_step`` call of the timed env steps is recorded (each world's state as the env handed it over, resets
+included, and its controls), then replayed with ``mujoco.rollout`` on as many threads as the env's physics uses,
+no Python per world per physics step. ``env / ceiling`` is how much of the physics' own speed the env keeps.
 
 Both presets run the whole env (actions, observations, rewards, terminations, resets with their domain
 randomization, contact sensor) on the same random joint targets, so falls and resets are part of the timed
@@ -23,7 +29,9 @@ PRESETS = ("newton_mjwarp", "newton_mujoco_c")
 WARMUP_STEPS = 20
 
 
-def isaaclab_steps_per_s(num_envs: int, steps: int, physics: str) -> float:
+def isaaclab_steps_per_s(num_envs: int, steps: int, physics: str, ceiling: dict | None = None) -> float:
+    """The env's env-steps/s; with ``ceiling`` (a dict, newton_mujoco_c only) also the bare-MuJoCo replay's, filled
+    in as ``ceiling["steps_per_s"]``."""
     import torch
 
     from legged_robots.tasks import make_env
@@ -39,12 +47,68 @@ def isaaclab_steps_per_s(num_envs: int, steps: int, physics: str) -> float:
 
         for _ in range(WARMUP_STEPS):  # kernels, allocations, the first falls
             env.step(act())
+        calls = _record_mujoco_calls(u) if ceiling is not None else None
         t0 = time.perf_counter()
         for _ in range(steps):
             env.step(act())
-        return num_envs * steps / (time.perf_counter() - t0)
+        rate = num_envs * steps / (time.perf_counter() - t0)
+        if calls is not None:
+            ceiling["steps_per_s"] = num_envs * steps / _replay_seconds(u, calls)
+        return rate
     finally:
         env.close()
+
+
+def _record_mujoco_calls(u) -> list:
+    """Wrap the newton_mujoco_c solver's world stepping: each call's (states in, controls, dt, nsteps) is kept
+    (recording happens outside the timed physics but inside the env's step, a copy per call: it slows the env a
+    little, never the ceiling)."""
+    solver = u.sim.physics_manager._solver
+    calls, step_chunk = [], solver._step_chunk
+
+    def recording(worker, worlds, io, dt, nsteps):
+        if worlds is solver._chunks[0]:  # once per call, whole arrays (io holds every world)
+            qpos, qvel, ctrl, qfrc, xfrc = io
+            calls.append((qpos.copy(), qvel.copy(), ctrl.copy(), qfrc.copy(), xfrc.copy(), solver._warmstart.copy(),
+                          float(dt), int(nsteps)))
+        return step_chunk(worker, worlds, io, dt, nsteps)
+
+    solver._step_chunk = recording
+    return calls
+
+
+def _replay_seconds(u, calls) -> float:
+    """Seconds bare MuJoCo (``mujoco.rollout``, the env's thread count) takes for the recorded calls."""
+    import mujoco
+    import numpy as np
+    from mujoco import rollout
+
+    solver = u.sim.physics_manager._solver
+    solver._step_chunk = type(solver)._step_chunk.__get__(solver)
+    m = solver.mj_model
+    threads = max(1, len(solver._workers))
+    datas = [mujoco.MjData(m) for _ in range(threads)]
+    spec = mujoco.mjtState.mjSTATE_FULLPHYSICS
+    st = mujoco.mjtState
+    ctrl_spec = st.mjSTATE_CTRL | st.mjSTATE_QFRC_APPLIED | st.mjSTATE_XFRC_APPLIED
+    d = datas[0]
+    prepared = []
+    for qpos, qvel, ctrl, qfrc, xfrc, warm, dt, nsteps in calls:  # as rollout takes them (untimed)
+        n = len(qpos)
+        state = np.empty((n, mujoco.mj_stateSize(m, spec)))
+        for w in range(n):
+            d.qpos[:], d.qvel[:] = qpos[w], qvel[w]
+            mujoco.mj_getState(m, d, state[w], spec)
+        control = np.concatenate([ctrl, qfrc, xfrc.reshape(n, -1)], axis=1)[:, None, :]
+        prepared.append((state, np.repeat(control, nsteps, axis=1).astype(np.float64), warm.astype(np.float64), dt))
+    m.opt.timestep = prepared[0][3]
+    with rollout.Rollout(nthread=threads) as pool:
+        state, control, warm, _ = prepared[0]
+        pool.rollout(m, datas, state, control, control_spec=ctrl_spec, initial_warmstart=warm)  # warm the pool
+        t0 = time.perf_counter()
+        for state, control, warm, _ in prepared:
+            pool.rollout(m, datas, state, control, control_spec=ctrl_spec, initial_warmstart=warm)
+        return time.perf_counter() - t0
 
 
 def raw_newton_steps_per_s(num_envs: int, steps: int) -> float:
@@ -115,6 +179,8 @@ def main(argv: list[str] | None = None) -> None:
                                                                 f"{WARMUP_STEPS} warm-up steps)")
     parser.add_argument("--physics", nargs="+", default=list(PRESETS), choices=PRESETS)
     parser.add_argument("--raw", action="store_true", help="also time raw Newton/MuJoCo-Warp stepping")
+    parser.add_argument("--no_ceiling", action="store_true",
+                        help="skip the bare-MuJoCo replay of newton_mujoco_c's own steps (the ceiling)")
     args = parser.parse_args(argv)
     import torch
 
@@ -127,7 +193,10 @@ def main(argv: list[str] | None = None) -> None:
         row = {}
         for physics in args.physics:
             print(f"[bench] {n} envs: Isaac Lab env, physics={physics} ...", flush=True)
-            row[physics] = isaaclab_steps_per_s(n, args.steps, physics)
+            ceiling = {} if physics == "newton_mujoco_c" and not args.no_ceiling else None
+            row[physics] = isaaclab_steps_per_s(n, args.steps, physics, ceiling)
+            if ceiling:
+                row["ceiling"] = ceiling["steps_per_s"]
         if args.raw:
             print(f"[bench] {n} envs: raw Newton/MuJoCo-Warp ...", flush=True)
             row["raw"] = raw_newton_steps_per_s(n, args.steps)
@@ -136,7 +205,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"\nlus2 flat ({TASK}), CPU ({available_cpus()} cores), {args.steps} env-steps after {WARMUP_STEPS} "
           f"(each {d.POLICY_DECIMATION} physics steps x {d.SOLVER_SUBSTEPS} substeps), random joint targets "
           f"+-{ACTION_SCALE} rad, falls and resets included")
-    columns = [*args.physics, *(["raw"] if args.raw else [])]
+    columns = [*args.physics, *(["raw"] if args.raw else []), *(["ceiling"] if "ceiling" in rows[0][1] else [])]
     header = f"{'envs':>5} " + " ".join(f"{c + ' env-steps/s':>28}" for c in columns)
     both = all(p in args.physics for p in PRESETS)
     print(header + (f" {'ratio mujoco_c/mjwarp':>22}" if both else ""))
@@ -144,7 +213,12 @@ def main(argv: list[str] | None = None) -> None:
         line = f"{n:>5} " + " ".join(f"{row[c]:>28.1f}" for c in columns)
         if both:
             line += f" {row['newton_mujoco_c'] / row['newton_mjwarp']:>21.2f}x"
+        if "ceiling" in row:
+            line += f"  env / ceiling {100 * row['newton_mujoco_c'] / row['ceiling']:.0f} %"
         print(line)
+    if any("ceiling" in row for _, row in rows):
+        print("ceiling: the same worlds' MuJoCo steps (states, resets, controls recorded from the env) replayed "
+              "through mujoco.rollout on the env's physics threads")
 
 
 if __name__ == "__main__":
