@@ -107,8 +107,8 @@ def run_scenario(policy: OnnxPolicy, robot: MujocoRobot, scenario: Scenario, thr
     return log.arrays(), time.perf_counter() - t0
 
 
-# axis, its column in the log's achieved (lin_vel_yaw | yaw_rate) and commanded velocities
-AXES = (("lin_vel_x", "lin"), ("lin_vel_y", "lin"), ("yaw_rate", "ang"))
+# the tracked axes, in the order of the command (vx, vy, wz) and of the achieved velocities' columns
+AXES = ("lin_vel_x", "lin_vel_y", "yaw_rate")
 
 
 def judged_steps(log: dict[str, np.ndarray], scenario: Scenario, policy_dt: float) -> np.ndarray:
@@ -124,7 +124,7 @@ def judged_steps(log: dict[str, np.ndarray], scenario: Scenario, policy_dt: floa
 def tracking_line(m: dict) -> str:
     """``mean |err| x 0.012 y 0.034 wz 0.020 | RMSE x ... `` for a progress line."""
     def three(kind):
-        return " ".join(f"{k} {m[f'{a}_{kind}']:.3f}" for k, (a, _) in zip(("x", "y", "wz"), AXES))
+        return " ".join(f"{k} {m[f'{a}_{kind}']:.3f}" for k, a in zip(("x", "y", "wz"), AXES))
     return f"mean |err| {three('mean_error')} | RMSE {three('rmse')}"
 
 
@@ -133,7 +133,7 @@ def tracking_errors(achieved: np.ndarray, commanded: np.ndarray, mask: np.ndarra
     ``mask``ed steps; NaN where no step is judged (e.g. the robot fell before the steady window)."""
     out = {}
     err = (achieved - commanded)[mask]
-    for i, (axis, _) in enumerate(AXES):
+    for i, axis in enumerate(AXES):
         e = err[:, i] if len(err) else np.array([])
         out[f"{axis}_mean_error"] = float(np.mean(np.abs(e))) if e.size else float("nan")
         out[f"{axis}_rmse"] = float(np.sqrt(np.mean(e**2))) if e.size else float("nan")

@@ -117,7 +117,7 @@ class VelocityTracking:
         if not len(cmd):
             return {"samples": 0}
         out = {"samples": len(cmd), "overall": tracking_errors(ach, cmd, np.ones(len(cmd), bool)), "bins": []}
-        for i, (axis, _) in enumerate(AXES):
+        for i, axis in enumerate(AXES):
             edges = np.floor(cmd[:, i] / bin_width + 0.5)  # bins centred on multiples of bin_width
             for b in np.unique(edges):
                 mask = edges == b
