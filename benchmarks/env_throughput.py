@@ -9,6 +9,8 @@ The ceiling (newton_mujoco_c runs): the worlds' own MuJoCo steps replayed throug
 every ``mj_step`` call of the timed env steps is recorded (each world's state as the env handed it over, resets
 included, and its controls), then replayed with ``mujoco.rollout`` on as many threads as the env's physics uses,
 no Python per world per physics step. ``env / ceiling`` is how much of the physics' own speed the env keeps.
+``--profile`` adds where a newton_mujoco_c env step's time goes, by stage (cProfile over the timed steps; the
+manager-by-manager split is ``./run.sh bench mdp``).
 
 Both presets run the whole env (actions, observations, rewards, terminations, resets with their domain
 randomization, contact sensor) on the same random joint targets, so falls and resets are part of the timed
@@ -48,15 +50,63 @@ def isaaclab_steps_per_s(num_envs: int, steps: int, physics: str, ceiling: dict 
         for _ in range(WARMUP_STEPS):  # kernels, allocations, the first falls
             env.step(act())
         calls = _record_mujoco_calls(u) if ceiling is not None else None
+        profiler = None
+        if ceiling is not None and ceiling.get("profile"):
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
         t0 = time.perf_counter()
         for _ in range(steps):
             env.step(act())
         rate = num_envs * steps / (time.perf_counter() - t0)
+        if profiler is not None:
+            profiler.disable()
+            ceiling["stages"] = _stages(profiler, steps)
         if calls is not None:
             ceiling["steps_per_s"] = num_envs * steps / _replay_seconds(u, calls)
         return rate
     finally:
         env.close()
+
+
+# stage -> functions (file suffix, name) whose cumulative time it is; stages may nest (Warp launches happen inside
+# the state conversion), so they do not add up to 100 %
+STAGES = {
+    "env step (all)": [("manager_based_rl_env.py", "step")],
+    "physics: worlds stepped (threads, incl. waiting)": [("mujoco_c.py", "step_worlds")],
+    "  MuJoCo mj_step calls (per world)": [("~", "<built-in method mujoco._functions.mj_step>")],
+    "  per-world Python (copies in and out)": [("mujoco_c.py", "_step_chunk")],
+    "  contacts kept per world (mj_contactForce)": [("mujoco_c.py", "_record_contacts")],
+    "physics: Newton state <-> MuJoCo (conversions)": [("solver_mujoco.py", "_update_newton_state"),
+                                                        ("solver_mujoco.py", "_apply_mjc_control"),
+                                                        ("solver_mujoco.py", "_update_mjc_data")],
+    "contacts to Newton (update_contacts)": [("mujoco_c.py", "update_contacts")],
+    "sensors (contact sensor, FK)": [("newton_manager.py", "_update_sensors")],
+    "Warp kernel launches (anywhere)": [("context.py", "launch")],
+    "scene write / update": [("interactive_scene.py", "write_data_to_sim"), ("interactive_scene.py", "update")],
+    "rewards": [("reward_manager.py", "compute")],
+    "observations": [("observation_manager.py", "compute")],
+    "terminations": [("termination_manager.py", "compute")],
+    "resets (events, managers)": [("manager_based_rl_env.py", "_reset_idx")],
+}
+
+
+def _stages(profiler, steps: int) -> list[tuple[str, float, int]]:
+    """(stage, ms per env step, calls per env step) from a cProfile of the timed steps."""
+    import pstats
+
+    stats = pstats.Stats(profiler).stats  # (file, line, name) -> (cc, nc, tottime, cumtime, callers)
+    rows = []
+    for stage, funcs in STAGES.items():
+        total, calls = 0.0, 0
+        for (file, _, name), (cc, nc, tt, ct, _) in stats.items():
+            if any(file.endswith(suffix) and name == fname for suffix, fname in funcs):
+                # a per-world function's own time; the others' cumulative time
+                total += tt if name in ("_step_chunk", "_record_contacts") else ct
+                calls += nc
+        rows.append((stage, 1e3 * total / steps, calls // max(steps, 1)))
+    return rows
 
 
 def _record_mujoco_calls(u) -> list:
@@ -181,6 +231,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--raw", action="store_true", help="also time raw Newton/MuJoCo-Warp stepping")
     parser.add_argument("--no_ceiling", action="store_true",
                         help="skip the bare-MuJoCo replay of newton_mujoco_c's own steps (the ceiling)")
+    parser.add_argument("--profile", action="store_true",
+                        help="newton_mujoco_c: where an env step's time goes, by stage (cProfile; slows the env)")
     args = parser.parse_args(argv)
     import torch
 
@@ -193,10 +245,11 @@ def main(argv: list[str] | None = None) -> None:
         row = {}
         for physics in args.physics:
             print(f"[bench] {n} envs: Isaac Lab env, physics={physics} ...", flush=True)
-            ceiling = {} if physics == "newton_mujoco_c" and not args.no_ceiling else None
+            ceiling = {"profile": args.profile} if physics == "newton_mujoco_c" and not args.no_ceiling else None
             row[physics] = isaaclab_steps_per_s(n, args.steps, physics, ceiling)
             if ceiling:
                 row["ceiling"] = ceiling["steps_per_s"]
+                row["stages"] = ceiling.get("stages")
         if args.raw:
             print(f"[bench] {n} envs: raw Newton/MuJoCo-Warp ...", flush=True)
             row["raw"] = raw_newton_steps_per_s(n, args.steps)
@@ -216,6 +269,12 @@ def main(argv: list[str] | None = None) -> None:
         if "ceiling" in row:
             line += f"  env / ceiling {100 * row['newton_mujoco_c'] / row['ceiling']:.0f} %"
         print(line)
+    for n, row in rows:
+        if row.get("stages"):
+            print(f"\nwhere a newton_mujoco_c env step goes, {n} envs (cProfile, which slows Python: compare shares)")
+            print(f"{'stage':52s} {'ms/env step':>12s} {'calls/step':>11s}")
+            for stage, ms, calls in row["stages"]:
+                print(f"{stage:52s} {ms:12.2f} {calls:11d}")
     if any("ceiling" in row for _, row in rows):
         print("ceiling: the same worlds' MuJoCo steps (states, resets, controls recorded from the env) replayed "
               "through mujoco.rollout on the env's physics threads")
