@@ -47,7 +47,7 @@ def parse_args(argv=None):
     p.add_argument("--scenarios", type=existing_file, help="JSON/YAML list of scenarios (default: the built-in list)")
     p.add_argument("--thresholds", type=existing_file,
                    help="JSON/YAML mapping of thresholds replacing the pinned defaults (e.g. "
-                                        "{max_lin_vel_mean_error: 0.15}); the report says it was used")
+                        "{max_lin_vel_mean_error: 0.15}); the report says it was used")
     p.add_argument("--out", help="report folder (default: <run>/sim2mujoco; logs/sim2mujoco/<folder> for a --policy "
                                  "outside a run)")
     p.add_argument("--video", action="store_true", help="an mp4 per scenario (MuJoCo offscreen renderer)")
@@ -60,7 +60,7 @@ def parse_args(argv=None):
     p.add_argument("--motions", help="mimic policy: folder of its clip files (default: our shipped clips)")
     p.add_argument("--isaac_eval", type=existing_file,
                    help="mimic policy: Isaac Lab's eval JSON to compare with (default: "
-                                        "<run>/eval/mimic_eval.json when ./run.sh eval wrote one)")
+                        "<run>/eval/mimic_eval.json when ./run.sh eval wrote one)")
     return p.parse_args(argv)
 
 
@@ -123,7 +123,7 @@ def main(argv=None) -> int:
                    "plot": report.plot_scenario(name, log, robot.joint_names, robot.effort_limit, out,
                                                 startup_s=sc.startup_s)}
             if args.video:
-                row["video"] = report.render_mp4(robot, log["frames"], 1.0 / robot.policy_dt, out / f"{sc.name}.mp4")
+                row["video"] = report.render_mp4(robot, log["frames"], 1.0 / robot.policy_dt, out / f"{name}.mp4")
             rows.append(row)
             gap_txt = (f" | sim2sim joint RMSE {m['sim2sim_joint_rmse']:.3f} rad | Isaac Lab "
                        f"{evaluate.tracking_line(m['isaac'])}" if "isaac" in m else "")
@@ -162,9 +162,9 @@ def run_mimic(args, path, policy, robot, mjcf, thresholds, out) -> int:
     from legged_robots.sim2mujoco import evaluate, mimic, report
     from refmotion_manager.tracking import format_table
 
-    if args.scenarios or args.sim2sim:
+    if args.scenarios or args.sim2sim or args.latency_ms:
         raise ValueError("a mimic policy follows its reference clips: use --clips (not --scenarios); Isaac Lab's "
-                         "figures come from ./run.sh eval (not --sim2sim)")
+                         "figures come from ./run.sh eval (not --sim2sim); --latency_ms is for velocity policies")
     md = policy.metadata
     motion = mimic.load_reference(md, args.motions)
     names = list(motion.clip_names)

@@ -92,8 +92,8 @@ class RobotModel:
                 out["pos"][t, k] = quat.rotate_inverse(q_root, self.data.xpos[bid] - root_pos[t])
                 out["rot"][t, k] = quat.mul(quat.conj(q_root), self.data.xquat[bid])
                 if with_vel:
-                    mj.mj_objectVelocity(self.model, self.data, mj.mjtObj.mjOBJ_XBODY, bid, res,
-                                         0)  # body frame, not COM
+                    # flg_local 0: the body frame's velocity, not the COM's
+                    mj.mj_objectVelocity(self.model, self.data, mj.mjtObj.mjOBJ_XBODY, bid, res, 0)
                     out["ang_vel"][t, k] = quat.rotate_inverse(q_root, res[:3])
                     out["vel"][t, k] = quat.rotate_inverse(q_root, res[3:])
         out["rot"] *= np.where(out["rot"][..., :1] < 0, -1.0, 1.0)  # w >= 0: one sign per rotation
