@@ -192,6 +192,11 @@ def test_the_cases_users_met(tmp_path, monkeypatch):
                               ("env.scene.num_envs=many", "expects a number")):
         _assert_one_error_line(*_run(play, ["lus2", "--policy", str(STANDING), override]),
                                override.split("=")[0], message)
+    empty, folder = tmp_path / "empty.yaml", tmp_path / "not_a_run"
+    empty.write_text("")
+    folder.mkdir()
+    _assert_one_error_line(*_run(train, ["lus2", "--config", str(empty)]), str(empty), "the file is empty")
+    _assert_one_error_line(*_run(train, ["lus2", "--config", str(folder)]), str(folder), "env.yaml and/or agent.yaml")
     assert not (tmp_path / "logs").exists(), "no half-made run folder"
 
 

@@ -56,7 +56,9 @@ def load_config(path: str | Path) -> dict:
         return found
     if not path.is_file():
         raise OverrideError(f"--config {path}: no such file or folder")
-    data = _read(path) or {}
+    data = _read(path)
+    if data is None:  # an empty file would silently train with every default
+        raise OverrideError(f"--config {path}: the file is empty; it should hold env:, agent: and/or physics:")
     if not isinstance(data, Mapping) or set(data) - set(ROOTS):
         keys = ", ".join(sorted(set(data) - set(ROOTS))) if isinstance(data, Mapping) else type(data).__name__
         raise OverrideError(f"--config {path}: the top level holds {', '.join(ROOTS)} only, got {keys}")
