@@ -54,6 +54,8 @@ class RefMotionManager:
             raise MotionDataError(f"no clips to serve: motion_files {cfg.motion_files!r} names no file")
         clips = [resample(self._cut(c), self.dt) for c in clips]
         self.clip_names = tuple(c.name for c in clips)
+        # where retargeted clips came from (source file, skeleton, scale, licence): exported with a policy
+        self.provenance = {c.name: c.extra["Provenance"] for c in clips if "Provenance" in c.extra}
 
         # columns every clip has, in the first clip's order; groups resolved against each clip for clear errors
         self.fields = tuple(f for f in clips[0].fields if all(f in c.fields for c in clips))

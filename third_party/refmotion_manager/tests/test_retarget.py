@@ -106,6 +106,10 @@ def test_a_walking_bvh_through_the_command_and_scores_that_can_fail(tmp_path, lu
     assert travelled == pytest.approx(fid["source_path_m"], abs=0.1) and travelled > 1.0  # it walks the path
     assert fid["root_path_error_m"] < 0.05 and fid["heading_error_deg"] < 5
     assert sc["sliding_max_cm"] <= sc["before_clean_up"]["sliding_max_cm"] and sc["penetration_max_mm"] <= 5.0
+    from refmotion_manager import RefMotionCfg, RefMotionManager
+
+    served = RefMotionManager(RefMotionCfg(motion_files=str(out), ref_length_s=None), num_envs=2)
+    assert served.provenance["walk"]["licence"] == "CC-BY test"  # exported with a policy trained on it
     from refmotion_manager.view import main as view
 
     assert view([str(out), "--png", str(tmp_path / "walk.png")]) == 0  # the source skeleton beside the robot

@@ -78,6 +78,8 @@ def _reference(u) -> dict:
         "motion_files": [Path(f).name for f in files],
         "frame_time": float(motion.dt),
         "robot": Path(cfg.robot_mjcf).stem if cfg.robot_mjcf else None,
+        # retargeted clips: source file, skeleton map, scale and licence of each (motion retarget writes them)
+        **({"provenance": motion.provenance} if getattr(motion, "provenance", None) else {}),
     }}
 
 
