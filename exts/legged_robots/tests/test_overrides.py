@@ -31,6 +31,7 @@ class Env:
     seconds: float = 20.0
     limit: float | None = None
     names: list = field(default_factory=lambda: ["a"])
+    patterns: tuple = ("joint_dof_pos", "root_pos_z")
 
 
 def test_tuples_arrive_as_tuples_however_written():
@@ -39,6 +40,8 @@ def test_tuples_arrive_as_tuples_however_written():
                                    "env.name=42"])
     assert env.ranges == (0.5, 0.5) and env.size == (10.0, 6.0) and isinstance(env.size[0], float)
     assert env.limit is None and env.debug is True and env.name == "42"
+    apply_overrides({"env": env}, ["env.patterns=[joint_dof_pos,root_vel_*_b,left_*_link_pos_*_b]"])
+    assert env.patterns == ("joint_dof_pos", "root_vel_*_b", "left_*_link_pos_*_b")  # names: any length
 
 
 def test_values_are_parsed_and_typed():

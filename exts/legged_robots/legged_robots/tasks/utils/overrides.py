@@ -52,20 +52,23 @@ def _tuple(value, key: str):
     if isinstance(value, str) and value.strip().startswith("(") and value.strip().endswith(")"):
         inner = value.strip()[1:-1]
         return tuple(_item(part.strip()) for part in inner.split(",") if part.strip())
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return tuple(value)
     raise OverrideError(f"{key} expects a tuple, e.g. (a,b) or [a,b], got {value!r}")
 
 
 def _check_tuple(old: tuple, new: tuple, key: str) -> tuple:
-    if old and len(new) != len(old):
+    """A numeric tuple (a range, a vector) keeps its length and number types; a tuple of names (field patterns,
+    joint expressions) may have any length."""
+    if not old or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in old):
+        return new
+    if len(new) != len(old):
         raise OverrideError(f"{key} expects {len(old)} values, e.g. {_form(old)}, got {len(new)}: {_form(new)}")
     numbers = [isinstance(v, (int, float)) and not isinstance(v, bool) for v in old]
     for i, (is_number, v) in enumerate(zip(numbers, new)):
         if is_number and not (isinstance(v, (int, float)) and not isinstance(v, bool)):
             raise OverrideError(f"{key} expects numbers, e.g. {_form(old)}; value {i + 1} is {v!r}")
-    return tuple(float(v) if isinstance(o, float) and isinstance(v, int) else v for o, v in zip(old, new)) \
-        if old else new
+    return tuple(float(v) if isinstance(o, float) and isinstance(v, int) else v for o, v in zip(old, new))
 
 
 def _form(values) -> str:
