@@ -157,6 +157,9 @@ def _report(framework, task_id, physics, args, agent_cfg, wall, sim, act, update
           f"nets {agent_cfg.policy.actor_hidden_dims}")
     print(f"  env-steps/s incl. update: {steps / wall:10.1f}")
     print(f"  seconds per iteration:    {wall / args.iterations:10.2f}")
+    # the env's own rate inside this run (its steps over the time env.step took): what training keeps of it
+    print(f"  training / env-only rate: {100 * sim.total / wall:9.0f} %  "
+          f"(env-only {steps / sim.total:.1f} env-steps/s)")
     rows = [("simulation (env.step)", sim.total), ("policy inference", act.total),
             ("PPO update" + (" (incl. discriminator)" if parts else ""), update.total),
             ("other (rollout storage, returns, logging)", other)]
