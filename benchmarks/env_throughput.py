@@ -134,12 +134,12 @@ def _replay_seconds(u, calls) -> float:
     from mujoco import rollout
 
     solver = u.sim.physics_manager._solver
-    solver._step_chunk = type(solver)._step_chunk.__get__(solver)
+    del solver._step_chunk  # the recording wrapper: the class's own method again
     m = solver.mj_model
     threads = max(1, len(solver._workers))
     datas = [mujoco.MjData(m) for _ in range(threads)]
-    spec = mujoco.mjtState.mjSTATE_FULLPHYSICS
     st = mujoco.mjtState
+    spec = st.mjSTATE_FULLPHYSICS
     ctrl_spec = st.mjSTATE_CTRL | st.mjSTATE_QFRC_APPLIED | st.mjSTATE_XFRC_APPLIED
     d = datas[0]
     prepared = []

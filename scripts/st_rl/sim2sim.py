@@ -53,13 +53,12 @@ def open_loop_actions(spec: str, steps: int, num_joints: int):
     return actions
 
 
-def base_velocity_table(r: dict, scenario, policy_dt: float) -> str:
+def base_velocity_table(r: dict, policy_dt: float) -> str:
     """Commanded and achieved base velocities of both simulators (means over the judged steps) and their
     tracking errors, one row per simulator."""
-    from legged_robots.sim2mujoco.evaluate import judged_steps, tracking_line
+    from legged_robots.sim2mujoco.evaluate import tracking_line
 
-    log = r["log"]
-    mask = judged_steps({"time": log["command"][:, 0], "command": log["command"]}, scenario, policy_dt)
+    log, mask = r["log"], r["judged"]
     lines = [f"[sim2sim]   {'':10s} mean vx, vy [m/s], wz [rad/s] over {mask.sum() * policy_dt:.1f} s judged"]
     for name, v, t in (("command", log["command"], None), ("Isaac Lab", log["base_vel_isaac"], r["tracking"]),
                        ("MuJoCo", log["base_vel_mujoco"], r["tracking_mujoco"])):
@@ -121,7 +120,7 @@ def main(argv=None) -> int:
                   f"action RMSE {r['action_rmse']:.4f}")
             worst = ", ".join(f"{n} {v:.3f}" for n, v in r["max_term_diff"].items())
             print(f"[sim2sim]   worst |diff| per term: {worst}")
-            print(base_velocity_table(r, sc, mj.policy_dt))
+            print(base_velocity_table(r, mj.policy_dt))
             np.savez(out / f"sim2sim_{sc.name}.npz", **r["log"])
     finally:
         isaac.close()

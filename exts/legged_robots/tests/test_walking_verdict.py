@@ -78,7 +78,7 @@ def test_a_base_at_the_command_passes_and_one_at_half_or_standing_fails(name):
         key = ("lin_vel_x", "lin_vel_y", "yaw_rate")[axis]
         assert m[f"{key}_mean_error"] == pytest.approx(
             (1 - gain) * np.abs(scenario.commands(DT)[int(2 / DT):, axis][
-                evaluate.judged_steps(trace(scenario), scenario, DT)[int(2 / DT):]]).mean(), rel=1e-6)
+                evaluate.judged_steps(scenario.commands(DT), scenario, DT)[int(2 / DT):]]).mean(), rel=1e-6)
 
 
 def test_the_start_up_window_is_not_judged_and_a_fall_fails():

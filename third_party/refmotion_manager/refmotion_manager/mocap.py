@@ -45,9 +45,6 @@ class Mocap:
     def num_frames(self) -> int:
         return int(self.positions.shape[0])
 
-    def index(self, name: str) -> int:
-        return self.names.index(name)
-
     def height(self) -> float:
         """Standing height: the first frame's vertical extent of the joints [m]."""
         z = self.positions[0, :, 2]

@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from . import fields as F
+from .convert import _positive
 from .errors import MotionDataError
 from .mocap import Mocap, read_mocap, resolve_skeleton
 
@@ -43,7 +44,7 @@ PARENT = {"torso": "pelvis", "head": "pelvis",
               ("elbow", "shoulder"), ("wrist", "elbow"))}}
 ORDER = ("pelvis", "torso", "head", *(f"{s}_{k}" for s in SIDES for k in ("hip", "knee", "ankle", "toe", "shoulder",
                                                                           "elbow", "wrist")))
-# robot body for each keypoint: the first name the MJCF has (lus2 and Unitree-style names); --robot-map overrides
+# robot body for each keypoint: the first name the MJCF has (lus2 and Unitree-style names); ``robot_map`` overrides
 ROBOT_BODIES = {
     "pelvis": ("pelvis", "base_link", "base"),
     "torso": ("torso_link", "torso", "waist_link", "chest_link"),
@@ -145,8 +146,8 @@ def scaled_targets(mocap: Mocap, keys: dict[str, int], robot_rest: dict[str, np.
     return out, {"height_ratio": ratio, "human_height_m": height, "robot_height_m": robot_height, "segments": seg}
 
 
-def retarget(mocap: Mocap, robot_mjcf: str | Path, skeleton="auto", fps: float | None = None,
-             human_height: float | None = None, robot_map: dict[str, str] | None = None,
+def retarget(mocap: Mocap, robot_mjcf: str | Path, skeleton="auto", human_height: float | None = None,
+             robot_map: dict[str, str] | None = None,
              iterations: int = 4, clean_up: bool = True) -> tuple[Retarget, str]:
     """Retarget ``mocap`` onto the robot; returns the result and the skeleton map used."""
     import mink
@@ -247,9 +248,7 @@ def retarget(mocap: Mocap, robot_mjcf: str | Path, skeleton="auto", fps: float |
     for side in SIDES:
         scores["feet"][side].pop("stance")
     result = Retarget(mocap.fps, qs[:, :3].copy(), qs[:, 3:7].copy(), qs[:, jadr].copy(), tuple(hinge), fidelity,
-                      scale, seconds)
-    result.scores, result.targets, result.pelvis_rot = scores, targets, pelvis_rot
-    result.bodies = {kp: bodies[kp] for kp in used}
+                      scale, seconds, scores, targets, {kp: bodies[kp] for kp in used}, pelvis_rot)
     return result, skeleton_name
 
 
@@ -438,19 +437,6 @@ def main(argv: list[str] | None = None) -> int:
     print(f"[retarget] wrote {out} ({clip.num_frames} frames at {clip.fps:g} fps)")
     return 0
 
-
-def _positive(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not (value > 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError(f"must be > 0, got {text!r}")
-    return value
-
-
-_positive.bounds = (0.0, None, True, False)
-_positive.__name__ = "float"
 
 
 

@@ -73,10 +73,11 @@ def closed_loop(make_policy, mj, isaac, scenario, tolerance: float = 0.05, fall_
             break
     q_mj, q_is, v_mj, v_is = np.asarray(q_mj), np.asarray(q_is), np.asarray(v_mj), np.asarray(v_is)
     cmd = commands[:len(q_mj)]
-    mask = judged_steps({"time": cmd[:, 0], "command": cmd}, scenario, mj.policy_dt)
+    mask = judged_steps(cmd, scenario, mj.policy_dt)
     return {"steps": len(q_mj), "first_divergence": first, "max_term_diff": worst,
             # velocity tracking of each simulator over the scenario's judged steps (the verdict's figures)
             "tracking": tracking_errors(v_is, cmd, mask), "tracking_mujoco": tracking_errors(v_mj, cmd, mask),
+            "judged": mask,
             "joint_rmse": float(np.sqrt(np.mean((q_mj - q_is) ** 2))),
             "joint_rmse_per_step": np.sqrt(np.mean((q_mj - q_is) ** 2, axis=1)),
             "action_rmse": float(np.sqrt(np.mean((np.asarray(a_mj_log) - np.asarray(a_is_log)) ** 2))),

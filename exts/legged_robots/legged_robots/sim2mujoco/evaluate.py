@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import asdict, dataclass, field
 
@@ -11,7 +10,7 @@ import numpy as np
 from .observations import ObservationBuilder
 from .policy import OnnxPolicy
 from .robot import MujocoRobot
-from .scenarios import Scenario
+from .scenarios import Scenario, finite_number
 
 
 @dataclass
@@ -45,7 +44,7 @@ class Thresholds:
         if unknown:
             raise ValueError(f"{source}: unknown threshold(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
         for key, value in d.items():
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            if not finite_number(value):
                 raise ValueError(f"{source}: threshold {key} must be a number, got {value!r}")
         return cls(**{k: float(v) for k, v in d.items()})
 
@@ -111,13 +110,12 @@ def run_scenario(policy: OnnxPolicy, robot: MujocoRobot, scenario: Scenario, thr
 AXES = ("lin_vel_x", "lin_vel_y", "yaw_rate")
 
 
-def judged_steps(log: dict[str, np.ndarray], scenario: Scenario, policy_dt: float) -> np.ndarray:
-    """Mask of the logged steps tracking is judged on: the steady window (command time >= ``startup_s``) and,
-    for ``judge: moving``, only where the command is not zero."""
-    n = len(log["time"])
-    mask = np.arange(n) * policy_dt >= scenario.startup_s - 1e-9
+def judged_steps(commands: np.ndarray, scenario: Scenario, policy_dt: float) -> np.ndarray:
+    """Mask of the steps (one per row of ``commands``) tracking is judged on: the steady window (command time >=
+    ``startup_s``) and, for ``judge: moving``, only where the command is not zero."""
+    mask = np.arange(len(commands)) * policy_dt >= scenario.startup_s - 1e-9
     if scenario.judge == "moving":
-        mask &= np.any(np.abs(log["command"][:n]) > 1e-9, axis=1)
+        mask &= np.any(np.abs(commands) > 1e-9, axis=1)
     return mask
 
 
@@ -134,7 +132,7 @@ def tracking_errors(achieved: np.ndarray, commanded: np.ndarray, mask: np.ndarra
     out = {}
     err = (achieved - commanded)[mask]
     for i, axis in enumerate(AXES):
-        e = err[:, i] if len(err) else np.array([])
+        e = err[:, i]
         out[f"{axis}_mean_error"] = float(np.mean(np.abs(e))) if e.size else float("nan")
         out[f"{axis}_rmse"] = float(np.sqrt(np.mean(e**2))) if e.size else float("nan")
     return out
@@ -146,14 +144,15 @@ def metrics(log: dict[str, np.ndarray], scenario: Scenario, policy_dt: float, th
     survived = n * policy_dt if not fell else log["time"][-1]
     duration = scenario.num_timesteps * policy_dt
     achieved = np.column_stack([np.reshape(log["lin_vel_yaw"], (n, 2)), np.reshape(log["yaw_rate"], (n,))])
+    commanded = np.reshape(log["command"], (n, 3))
     rate = np.abs(np.diff(log["action"], axis=0)).mean() if n > 1 else 0.0
-    mask = judged_steps(log, scenario, policy_dt)
+    mask = judged_steps(commanded, scenario, policy_dt)
     return {
         "fell": fell,
         "survival_s": float(survived),
         "survival_fraction": float(survived / duration),
         "judged_s": float(mask.sum() * policy_dt),
-        **tracking_errors(achieved, np.reshape(log["command"], (n, 3)), mask),
+        **tracking_errors(achieved, commanded, mask),
         "torque_saturation": float(np.mean(log["saturation"])) if n else 0.0,
         "action_rate": float(rate),
     }

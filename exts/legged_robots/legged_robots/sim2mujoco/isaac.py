@@ -103,12 +103,12 @@ class IsaacLabRobot:
 
     @property
     def lin_vel_heading(self) -> np.ndarray:
-        """xy velocity in the heading (yaw-only) frame, as MujocoRobot.lin_vel_heading."""
-        w, x, y, z = self.base_quat_wxyz
-        yaw = np.arctan2(2.0 * (w * z + x * y), 1.0 - 2.0 * (y * y + z * z))
-        vx, vy = self.robot.data.root_lin_vel_w.torch[0, :2].cpu().numpy().astype(float)
-        c, s = np.cos(yaw), np.sin(yaw)
-        return np.array([c * vx + s * vy, -s * vx + c * vy])
+        """xy velocity in the heading (yaw-only) frame, as the training's tracking reward reads it."""
+        from isaaclab.utils.math import quat_apply_inverse, yaw_quat
+
+        d = self.robot.data
+        vel = quat_apply_inverse(yaw_quat(d.root_quat_w.torch[:1]), d.root_lin_vel_w.torch[:1, :3])
+        return vel[0, :2].cpu().numpy().astype(float)
 
     @property
     def yaw_rate(self) -> float:

@@ -224,6 +224,7 @@ class MujocoRobot:
         if push_velocity is not None:
             d.qvel[0:2] += np.asarray(push_velocity, float)[:2]
         saturated = 0
+        recording = self._history.maxlen > 1  # the sensors see every physics step (their latency counts in them)
         for _ in range(self.steps_per_action):
             q, qd = d.qpos[self.qadr], d.qvel[self.dadr]
             wanted = self.kp * (self.target - q) - self.kd * qd
@@ -231,12 +232,11 @@ class MujocoRobot:
             saturated += int(np.count_nonzero(np.abs(wanted) >= self.effort_limit))
             d.qfrc_applied[self.dadr] = tau
             mj.mj_step(m, d)
-            if self._history.maxlen > 1:  # the sensors see every physics step (their latency is counted in them)
+            if recording:  # mj_step leaves body poses one step behind qpos; the snapshot reads them
                 mj.mj_kinematics(m, d)
                 self._history.append(self._snapshot())
-        mj.mj_kinematics(m, d)  # mj_step leaves body poses one step behind qpos; observations read them
-        if self._history.maxlen == 1:
-            self._history.append(self._snapshot())
+        if not recording:
+            mj.mj_kinematics(m, d)  # as above, for the observations read after this step
         self.torque = tau
         # share of (joint, integration step) samples at the effort limit during this period
         self.saturation = saturated / (self.steps_per_action * len(self.joint_names))

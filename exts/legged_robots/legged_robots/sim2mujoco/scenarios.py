@@ -19,6 +19,11 @@ MODES = ("UNIFORM", "SINUSOIDAL", "STEP")
 JUDGE = ("all", "moving")
 
 
+def finite_number(value) -> bool:
+    """A real number (not a flag) that is finite: what scenario and threshold files must hold."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
 @dataclass
 class Push:
     step: int  # policy step at which the base gets the velocity kick
@@ -44,7 +49,7 @@ class Scenario:
         for key in ("num_timesteps", "min_target_velocity", "max_target_velocity", "target_velocity_period",
                     "lateral_velocity", "yaw_rate", "seed", "startup_s"):
             value = getattr(self, key)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            if not finite_number(value):
                 raise ValueError(f"scenario {self.name!r}: {key} must be a number, got {value!r}")
         self.velocity_mode = str(self.velocity_mode).upper()
         if self.velocity_mode not in MODES:

@@ -17,8 +17,8 @@ _VECTOR = {"base_lin_vel", "projected_gravity", "root_lin_vel_w"}  # (x, -y, z)
 _PSEUDO_VECTOR = {"base_ang_vel", "root_ang_vel_w"}  # (-x, y, -z): angular velocities
 _JOINTS = {"joint_pos_rel", "joint_vel_rel", "joint_pos", "joint_vel", "last_action"}  # per joint, signed
 _JOINTS_UNSIGNED = {"joint_gains_rel"}  # per joint, several values per joint in blocks (stiffness, damping)
-_BODIES = {"body_mass_rel", "contact_forces_norm", "friction_coeff"}  # per body, unsigned
-_SCALAR = {"base_pos_z"}
+_BODIES = {"body_mass_rel", "contact_forces_norm"}  # per body, unsigned
+_SCALAR = {"base_pos_z", "friction_coeff"}  # friction_coeff: the mean over the (feet's) shapes, kept by a mirror
 
 
 class _Mirror:
@@ -43,12 +43,16 @@ class _Mirror:
                 start += size
             self.groups[group] = spec
 
-    def _joints(self, names: list[str]):
+    def _perm(self, names: list[str], what: str) -> torch.Tensor:
+        """Index of each name's mirror among ``names``."""
         index = {n: i for i, n in enumerate(names)}
         missing = [n for n in names if self.mirror_of(n) not in index]
         if missing:
-            raise ValueError(f"symmetry: no mirror joint among the policy's for {', '.join(missing)}")
-        perm = torch.tensor([index[self.mirror_of(n)] for n in names], device=self.u.device)
+            raise ValueError(f"symmetry: no mirror {what} for {', '.join(missing)}")
+        return torch.tensor([index[self.mirror_of(n)] for n in names], device=self.u.device)
+
+    def _joints(self, names: list[str]):
+        perm = self._perm(names, "joint among the policy's")
         sign = torch.tensor([self.mirror_sign(self.mirror_of(n)) for n in names], device=self.u.device)
         return perm, sign
 
@@ -86,13 +90,7 @@ class _Mirror:
             body_names = list(source.body_names)
             ids = range(len(body_names)) if isinstance(entity.body_ids, slice) else entity.body_ids
             names = [body_names[i] for i in ids]
-            if func == "friction_coeff":  # one value per env: the mean over the bodies, which mirroring keeps
-                return eye, ones
-            index = {n: i for i, n in enumerate(names)}
-            missing = [n for n in names if self.mirror_of(n) not in index]
-            if missing:
-                raise ValueError(f"symmetry: term {group}/{name}: no mirror body for {', '.join(missing)}")
-            return torch.tensor([index[self.mirror_of(n)] for n in names], device=dev), ones
+            return self._perm(names, f"body in term {group}/{name}"), ones
         if func == "height_scan":
             starts = self.u.scene.sensors[params["sensor_cfg"].name].ray_starts
             starts = (starts.torch if hasattr(starts, "torch") else starts)[0, :, :2]

@@ -57,16 +57,19 @@ def _tuple(value, key: str):
     raise OverrideError(f"{key} expects a tuple, e.g. (a,b) or [a,b], got {value!r}")
 
 
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _check_tuple(old: tuple, new: tuple, key: str) -> tuple:
     """A numeric tuple (a range, a vector) keeps its length and number types; a tuple of names (field patterns,
     joint expressions) may have any length."""
-    if not old or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in old):
+    if not old or not all(map(_is_number, old)):
         return new
     if len(new) != len(old):
         raise OverrideError(f"{key} expects {len(old)} values, e.g. {_form(old)}, got {len(new)}: {_form(new)}")
-    numbers = [isinstance(v, (int, float)) and not isinstance(v, bool) for v in old]
-    for i, (is_number, v) in enumerate(zip(numbers, new)):
-        if is_number and not (isinstance(v, (int, float)) and not isinstance(v, bool)):
+    for i, v in enumerate(new):
+        if not _is_number(v):
             raise OverrideError(f"{key} expects numbers, e.g. {_form(old)}; value {i + 1} is {v!r}")
     return tuple(float(v) if isinstance(o, float) and isinstance(v, int) else v for o, v in zip(old, new))
 
@@ -88,7 +91,7 @@ def _coerce(old, new, key: str, node=None, leaf: str = ""):
         if not isinstance(new, bool):
             raise OverrideError(f"{key} expects true or false, got {new!r}")
         return new
-    if isinstance(old, float) and isinstance(new, int) and not isinstance(new, bool):
+    if isinstance(old, float) and isinstance(new, int) and _is_number(new):
         return float(new)
     if isinstance(old, (int, float)) and isinstance(new, str):
         try:
@@ -96,13 +99,13 @@ def _coerce(old, new, key: str, node=None, leaf: str = ""):
         except ValueError:
             raise OverrideError(f"{key} expects a number, got {new!r}") from None
         return int(new) if isinstance(old, int) and new.is_integer() else new
-    if isinstance(old, (int, float)) and (not isinstance(new, (int, float)) or isinstance(new, bool)):
+    if isinstance(old, (int, float)) and not _is_number(new):
         raise OverrideError(f"{key} expects a number, got {new!r}")
     if isinstance(old, tuple):
         return _check_tuple(old, _tuple(new, key), key)
     if isinstance(old, list) and not isinstance(new, list):
         raise OverrideError(f"{key} expects a list, e.g. [a,b], got {new!r}")
-    if isinstance(old, str) and isinstance(new, (int, float)) and not isinstance(new, bool):
+    if isinstance(old, str) and _is_number(new):
         return str(new)  # a name that YAML read as a number
     return new
 

@@ -92,13 +92,11 @@ class VelocityTracking:
         if self.term is None:
             return
         import torch
+        from isaaclab.utils.math import quat_apply_inverse, yaw_quat
 
-        d = self.robot.data
-        x, y, z, w = d.root_quat_w.torch.unbind(-1)  # Isaac Lab 3: x, y, z, w
-        yaw = torch.atan2(2.0 * (w * z + x * y), 1.0 - 2.0 * (y * y + z * z))
-        v = d.root_lin_vel_w.torch
-        c, s = torch.cos(yaw), torch.sin(yaw)
-        achieved = torch.stack([c * v[:, 0] + s * v[:, 1], -s * v[:, 0] + c * v[:, 1], d.root_ang_vel_w.torch[:, 2]], 1)
+        d = self.robot.data  # as track_lin_vel_xy_yaw_frame_exp and track_ang_vel_z_world_exp read them
+        vel_yaw = quat_apply_inverse(yaw_quat(d.root_quat_w.torch), d.root_lin_vel_w.torch[:, :3])
+        achieved = torch.cat([vel_yaw[:, :2], d.root_ang_vel_w.torch[:, 2:3]], dim=1)
         judged = self.u.episode_length_buf >= STARTUP_STEPS
         self.commands.append(self.term.command[judged].cpu().clone())
         self.achieved.append(achieved[judged].cpu().clone())
@@ -132,7 +130,7 @@ def print_tracking(summary: dict | None, command=None) -> None:
     pinned thresholds (sim2mujoco's)."""
     if summary is None:
         return
-    from legged_robots.sim2mujoco.evaluate import CHECKS, Thresholds, tracking_line
+    from legged_robots.sim2mujoco.evaluate import Thresholds, tracking_line, verdict
 
     if not summary["samples"]:
         print(f"[play] velocity tracking: nothing to judge, every episode ended within its first "
@@ -142,9 +140,7 @@ def print_tracking(summary: dict | None, command=None) -> None:
     print(f"[play] velocity tracking over {summary['samples']} env-steps (each episode's first "
           f"{STARTUP_STEPS * 0.02:g} s left out): {tracking_line(o)}")
     if command is not None:
-        t = Thresholds()
-        failed = [f"{m} {o[m]:.3f} > {getattr(t, lim):g}" for m, lim, ok in CHECKS
-                  if m in o and not ok(o[m], getattr(t, lim))]
+        _, failed = verdict(o, Thresholds())
         print(f"[play] command {' '.join(f'{v:g}' for v in command)}: "
               + ("within the walking verdict's thresholds" if not failed else "beyond the walking verdict's "
                  "thresholds: " + "; ".join(failed)))
