@@ -40,8 +40,8 @@ def _binding(u, name):
 def test_rough_env_steps_with_height_scan_and_privileged_critic(env):
     obs = env.observation_manager.compute()
     scan = 17 * 11  # 1.6 m x 1.0 m at 0.1 m
-    assert obs["policy"].shape == (NUM_ENVS, 3 + 3 + 3 * 27 + 3 + scan)
-    assert obs["critic"].shape == (NUM_ENVS, 1 + 4 + 3 + 3 + 3 + 3 * 27 + 3 + 29 + 29 + 54 + 1 + scan)
+    assert obs["policy"].shape == (NUM_ENVS, 3 + 3 + 3 * 27 + 3 + 2 + scan)
+    assert obs["critic"].shape == (NUM_ENVS, 1 + 4 + 3 + 3 + 3 + 3 * 27 + 3 + 2 + 29 + 29 + 54 + 1 + scan)
     gen = torch.Generator().manual_seed(0)
     for _ in range(10):
         action = 0.5 * torch.randn(NUM_ENVS, env.action_manager.total_action_dim, generator=gen)
@@ -93,6 +93,16 @@ def test_contact_terms_see_the_robot_standing_on_its_feet(env):
     assert ((ratio > 0.6) & (ratio < 1.6)).all(), ratio  # the body bounces a little on landing
     assert (mdp.contact_forces_norm(env, head, scale=1.0) == 0).all()
     assert (mdp.feet_stumble(env, feet)[upright] == 0).all()
+    # the gait clock at 0.2 s has the right foot in swing: standing on both matches it on one foot when asked
+    # to walk, on both when asked to stand
+    gait = rough.RewardsCfg().feet_gait.params
+    gait["sensor_cfg"].resolve(env.scene)
+    assert (env.episode_length_buf == 10).all()
+    command = env.command_manager.get_term("base_velocity").vel_command_b
+    command[:] = torch.tensor([0.5, 0.0, 0.0])
+    assert (mdp.feet_gait(env, **gait)[upright] == 1).all()
+    command[:] = 0.0
+    assert (mdp.feet_gait(env, **gait)[upright] == 2).all()
     assert sensor.data.net_forces_w.torch.shape[1] == 29
 
 

@@ -118,3 +118,49 @@ def test_command_ranges_widen_only_when_tracking_is_good():
     assert ranges.lin_vel_x == pytest.approx((-0.35, 0.35)) and ranges.lin_vel_y == pytest.approx((-0.3, 0.3))
     with pytest.raises(ValueError, match=r"limits\['lin_vel_x'\] = \(1, -1\) has min > max"):
         mdp.command_velocity_levels(NS(params={"limits": {"lin_vel_x": (1, -1)}}), env)
+
+
+def _gait_env(steps, commands, forces=None, feet_z=None):
+    """Episode step counters, velocity commands (vx, vy, wz), feet contact forces (N, 2, 3) and heights (N, 2)."""
+    cmd = torch.tensor(commands, dtype=torch.float32)
+    scene = {}
+    if feet_z is not None:
+        z = torch.as_tensor(feet_z, dtype=torch.float32)
+        xyz = torch.stack([torch.zeros_like(z), torch.zeros_like(z), z], -1)
+        scene["robot"] = NS(data=NS(body_pos_w=NS(torch=xyz)))
+    sensors = {} if forces is None else {"contact_forces": NS(data=NS(net_forces_w=_arr(forces)))}
+    return NS(num_envs=len(steps), device="cpu", step_dt=0.02, episode_length_buf=torch.tensor(steps),
+              command_manager=NS(get_command=lambda name: cmd), scene=_Scene(scene, sensors))
+
+
+class _Scene(dict):
+    def __init__(self, entities, sensors):
+        super().__init__(entities)
+        self.sensors = sensors
+
+
+def test_gait_phase_is_a_clock_of_the_episode_time():
+    env = _gait_env([0, 10, 20, 40], [[0.0, 0.0, 0.0]] * 4)
+    out = mdp.gait_phase(env, period=0.8)  # 0, 0.2, 0.4 and 0.8 s: phase 0, 1/4, 1/2, 0 (a new cycle)
+    torch.testing.assert_close(out, torch.tensor([[0.0, 1.0], [1.0, 0.0], [0.0, -1.0], [0.0, 1.0]]), atol=1e-5, rtol=0)
+
+
+def test_feet_gait_counts_feet_where_the_clock_has_them():
+    down, up = [0.0, 0.0, 300.0], [0.0, 0.0, 0.0]
+    # step 5 (0.1 s): left in stance (phase 0.125), right in swing (0.625); step 25 (0.5 s): the other way round
+    env = _gait_env([5, 5, 5, 25, 5, 5], [[0.5, 0, 0]] * 4 + [[0.0, 0.0, 0.0]] * 2,
+                    forces=[[down, up], [down, down], [up, down], [up, down], [down, down], [down, up]])
+    out = mdp.feet_gait(env, NS(name="contact_forces", body_ids=slice(None)), "base_velocity", period=0.8,
+                        stance_ratio=0.55)
+    # moving: 2 when on the clock, 1 with both down, 0 the wrong way round, 2 half a period later;
+    # asked to stand: both feet down is right whatever the clock
+    torch.testing.assert_close(out, torch.tensor([2.0, 1.0, 0.0, 2.0, 2.0, 1.0]))
+
+
+def test_feet_swing_height_penalizes_a_swing_foot_off_the_height():
+    env = _gait_env([5, 5, 5, 5], [[0.5, 0, 0]] * 3 + [[0.0, 0.0, 0.0]],
+                    feet_z=[[0.10, 0.18], [0.10, 0.10], [0.30, 0.10], [0.10, 0.40]])
+    out = mdp.feet_swing_height(env, _cfg(), "base_velocity", height=0.08, period=0.8, stance_ratio=0.55)
+    # the right foot swings at step 5: at 0.08 above the left, no penalty; on the ground, 0.08^2; the left foot
+    # 0.2 up in stance is not this term's business (the right's clearance is then 0: 0.08^2); standing: none
+    torch.testing.assert_close(out, torch.tensor([0.0, 0.0064, 0.0064, 0.0]), atol=1e-6, rtol=0)

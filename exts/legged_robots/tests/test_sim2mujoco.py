@@ -122,10 +122,12 @@ def test_observations_rebuilt_in_mujoco_equal_isaac_labs_for_the_same_state(isaa
              base_ang_vel_b=r.data.root_ang_vel_b.torch[0].numpy(),
              joint_vel=r.data.joint_vel.torch[0, isaac.ids].numpy())
     builder = ObservationBuilder(metadata)
+    builder.step = 6  # the gait clock: six policy steps since the reset, as Isaac Lab's episode
     last = isaac.u.action_manager.action[0].numpy()
     ours = builder.term_values(mj, last, command)
     theirs = split_terms(builder, obs_isaac)
-    assert list(ours) == ["base_ang_vel", "projected_gravity", "joint_pos", "joint_vel", "actions", "velocity_commands"]
+    assert list(ours) == ["base_ang_vel", "projected_gravity", "joint_pos", "joint_vel", "actions", "velocity_commands",
+                          "gait_phase"]
     for name in ours:
         np.testing.assert_allclose(ours[name], theirs[name], atol=1e-4, err_msg=name)
     assert np.abs(theirs["joint_vel"]).max() > 0.1  # a moving state, not the trivial one
@@ -150,10 +152,11 @@ def test_closed_loop_compares_every_term_and_logs_both_sides(isaac, metadata, tm
                                                                      max_target_velocity=0.1), tolerance=1.0)
     assert r["steps"] == 20 and r["first_divergence"] is None  # the same plant, the same commands
     assert set(r["max_term_diff"]) == {"base_ang_vel", "projected_gravity", "joint_pos", "joint_vel", "actions",
-                                       "velocity_commands"}
+                                       "velocity_commands", "gait_phase"}
     assert r["max_term_diff"]["velocity_commands"] < 1e-6 and r["max_term_diff"]["projected_gravity"] < 0.05
+    assert r["max_term_diff"]["gait_phase"] < 1e-5  # both clocks count the same steps from the same start
     log = r["log"]
-    assert log["obs_mujoco"].shape == log["obs_isaac"].shape == (20, 90) and log["joint_pos_isaac"].shape == (20, 27)
+    assert log["obs_mujoco"].shape == log["obs_isaac"].shape == (20, 92) and log["joint_pos_isaac"].shape == (20, 27)
     np.testing.assert_allclose(log["obs_mujoco"][0], log["obs_isaac"][0], atol=1e-4)  # same initial state
     # both simulators' base velocities, side by side; 20 steps lie inside the 2 s start-up: nothing judged
     assert log["base_vel_mujoco"].shape == log["base_vel_isaac"].shape == (20, 3)
@@ -232,12 +235,12 @@ def test_metadata_that_does_not_match_is_a_clear_error(metadata, tmp_path, capsy
         ObservationBuilder(bad)
     policy = write_constant_policy(tmp_path / "p" / "policy.onnx", metadata)
     bad = copy.deepcopy(metadata)
-    bad["observation"]["dim"] = 93
-    with pytest.raises(PolicyMetadataError, match="the graph takes 90 observations, the metadata describes 93"):
+    bad["observation"]["dim"] = 95
+    with pytest.raises(PolicyMetadataError, match="the graph takes 92 observations, the metadata describes 95"):
         OnnxPolicy(policy, bad)
     bad = copy.deepcopy(metadata)
     bad["observation"]["terms"][2]["dim"] = 21
-    with pytest.raises(PolicyMetadataError, match="add up to 84 values, the metadata says 90"):
+    with pytest.raises(PolicyMetadataError, match="add up to 86 values, the metadata says 92"):
         ObservationBuilder(bad)
     md21 = copy.deepcopy(metadata)
     md21["joint_names"] = [j for j in md21["joint_names"] if "wrist" not in j]

@@ -1,5 +1,6 @@
 """Symmetry augmentation is the physical mirror image: put env 0 in a random state and env 1 in its mirror image
-(reflected about the x-z plane: y, roll and yaw negated, left and right joints swapped), and the mirror function
+(reflected about the x-z plane: y, roll and yaw negated, left and right joints swapped, the gait clock half a
+period on), and the mirror function
 applied to env 0's observations gives env 1's, term by term, for the policy and the critic."""
 
 import pytest
@@ -48,6 +49,10 @@ def _mirror_state(u, gen):
     u.action_manager._action[:] = torch.cat([a, a[:, a_perm] * a_sign])
     cmd = u.command_manager.get_term("base_velocity")
     cmd.vel_command_b[:] = torch.tensor([[0.6, 0.2, -0.4], [0.6, -0.2, 0.4]])
+    # the gait clock: the mirror image's feet swap roles, i.e. its clock runs half a period ahead
+    from legged_robots.tasks.config.lus2.amp_mimic_cfg import GAIT_PERIOD_S
+
+    u.episode_length_buf[:] = torch.tensor([7, 7 + round(GAIT_PERIOD_S / 2 / u.step_dt)])
     u.sim.forward()
     u.scene.update(0.0)
 

@@ -90,7 +90,7 @@ def test_observations_follow_the_design():
     cfg = load("St-Velocity-Flat-Lus2")
     policy = [n for n in cfg.observations.policy.__dataclass_fields__ if getattr(cfg.observations.policy, n) is not None
               and hasattr(getattr(cfg.observations.policy, n), "func")]
-    assert policy == list(DESIGN_POLICY_OBS)
+    assert policy == list(DESIGN_POLICY_OBS) + ["gait_phase"]  # the clock: ours (amp_mimic_cfg.GAIT_PERIOD_S)
     critic = cfg.observations.critic
     for term in ("base_lin_vel", "base_height", "base_quat", "base_ang_vel", "joint_pos", "joint_vel"):
         assert getattr(critic, term) is not None

@@ -43,6 +43,12 @@ def _generated_commands(robot, ctx, term):
     return ctx["command"]
 
 
+def _gait_phase(robot, ctx, term):
+    """mdp.gait_phase: the clock counts policy steps since the start (the builder's reset)."""
+    angle = 2.0 * np.pi * ((ctx["step"] * ctx["dt"] / float(term["params"]["period"])) % 1.0)
+    return np.array([np.sin(angle), np.cos(angle)])
+
+
 def _height_scan(robot, ctx, term):
     """Isaac Lab's: sensor body height - hit height - offset (the sensor body is where the rays hang from)."""
     caster = term.get("ray_caster")
@@ -76,6 +82,7 @@ TERMS = {
     "joint_vel_rel": _joint_vel_rel,
     "last_action": _last_action,
     "generated_commands": _generated_commands,
+    "gait_phase": _gait_phase,
     "height_scan": _height_scan,
     "reference_root_pose_b": _reference_root_pose_b,
 }
@@ -86,6 +93,8 @@ class ObservationBuilder:
 
     def __init__(self, metadata: dict):
         obs = metadata["observation"]
+        self.policy_dt = float(metadata["policy_dt"]) if "policy_dt" in metadata \
+            else float(metadata["sim_dt"]) * int(metadata["decimation"])
         self.terms = []
         self._meta: dict[str, dict] = {}
         for term in obs["terms"]:
@@ -108,13 +117,14 @@ class ObservationBuilder:
         self.reset()
 
     def reset(self) -> None:
+        self.step = 0  # policy steps since the start (reset): the gait clock's time
         self._history = {name: deque(maxlen=h) for name, _, _, _, _, h in self.terms if h > 0}
 
     def term_values(self, robot, last_action, command, reference=None) -> dict[str, np.ndarray]:
         """Each term after clip and scale, before history (for term-by-term comparisons). ``reference``: (world
         position, w-x-y-z orientation) of the reference root, for a mimic policy."""
         ctx = {"last_action": np.asarray(last_action, float), "command": np.asarray(command, float),
-               "reference": reference}
+               "reference": reference, "step": self.step, "dt": self.policy_dt}
         out = {}
         for name, fn, dim, scale, clip, _ in self.terms:
             value = np.asarray(fn(robot, ctx, self._meta[name]), float).reshape(-1)
@@ -129,8 +139,11 @@ class ObservationBuilder:
         return out
 
     def build(self, robot, last_action, command, reference=None) -> np.ndarray:
+        """The next observation; each call is one policy step (the gait clock advances)."""
         parts = []
-        for name, value in self.term_values(robot, last_action, command, reference).items():
+        values = self.term_values(robot, last_action, command, reference)
+        self.step += 1
+        for name, value in values.items():
             if name in self._history:
                 hist = self._history[name]
                 if not hist:

@@ -28,8 +28,15 @@ from .mimic import (  # noqa: F401
     track_root_exp,
     tracking_error_adaptive_termination,
 )
-from .observations import body_mass_rel, contact_forces_norm, friction_coeff, joint_gains_rel  # noqa: F401
-from .rewards import action_smoothness_2, energy_cost, feet_parallel_v1, feet_stumble  # noqa: F401
+from .observations import body_mass_rel, contact_forces_norm, friction_coeff, gait_phase, joint_gains_rel  # noqa: F401
+from .rewards import (  # noqa: F401
+    action_smoothness_2,
+    energy_cost,
+    feet_gait,
+    feet_parallel_v1,
+    feet_stumble,
+    feet_swing_height,
+)
 from .terminations import physics_blowup  # noqa: F401
 
 _FALLBACKS = ("isaaclab_tasks.core.velocity.mdp", "isaaclab.envs.mdp")

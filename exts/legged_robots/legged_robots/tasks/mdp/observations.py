@@ -70,3 +70,13 @@ def contact_forces_norm(env: ManagerBasedEnv, sensor_cfg: SceneEntityCfg, scale:
     """Net contact force magnitude of the selected bodies, ``|F| * scale`` (scale ~ 1 / body weight [N])."""
     sensor = env.scene.sensors[sensor_cfg.name]
     return torch.linalg.norm(sensor.data.net_forces_w.torch[:, sensor_cfg.body_ids], dim=-1) * scale
+
+
+def gait_phase(env: ManagerBasedEnv, period: float = 0.8) -> torch.Tensor:
+    """A gait clock: ``[sin 2 pi phi, cos 2 pi phi]``, ``phi = (t / period) mod 1``, t the time since the episode
+    began (steps x step dt). With it a policy need not discover a stepping rhythm from standing: the clock says
+    which foot should be down (``rewards.feet_gait``). On a robot the same clock counts control steps from start."""
+    t = env.episode_length_buf.to(torch.float32) * env.step_dt if hasattr(env, "episode_length_buf") \
+        else torch.zeros(env.num_envs, device=env.device)
+    angle = 2.0 * torch.pi * torch.remainder(t / period, 1.0)
+    return torch.stack([torch.sin(angle), torch.cos(angle)], dim=1)

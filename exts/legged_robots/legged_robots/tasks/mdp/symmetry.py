@@ -69,6 +69,8 @@ class _Mirror:
             return eye, torch.tensor([1.0, -1.0, 1.0], device=dev)
         if func in _PSEUDO_VECTOR:
             return eye, torch.tensor([-1.0, 1.0, -1.0], device=dev)
+        if func == "gait_phase":  # the feet swap: half a period on, (sin, cos) -> (-sin, -cos)
+            return eye, -ones
         if func == "root_quat_w":  # Isaac Lab 3 (x, y, z, w): a reflected orientation is (-x, y, -z, w)
             return eye, torch.tensor([-1.0, 1.0, -1.0, 1.0], device=dev)
         if func == "generated_commands" and params.get("command_name") == "base_velocity":

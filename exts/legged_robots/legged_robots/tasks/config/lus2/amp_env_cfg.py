@@ -64,6 +64,7 @@ class Lus2AmpFlatEnvCfg(Lus2FlatEnvCfg):
     def __post_init__(self):
         super().__post_init__()
         self.episode_length_s = tune.AMP_EPISODE_LENGTH_S
+        self.without_gait_clock()
         # after reset_base / reset_robot_joints (events run in order): most resets move on to a reference frame
         self.events.reset_from_reference = EventTerm(func=mdp.reset_from_reference, mode="reset",
                                                      params={"default_pose_share": tune.DEFAULT_POSE_SHARE})

@@ -59,6 +59,7 @@ class Lus2MimicFlatEnvCfg(Lus2FlatEnvCfg):
     def __post_init__(self):
         super().__post_init__()
         self.episode_length_s = tune.MIMIC_EPISODE_LENGTH_S
+        self.without_gait_clock()
         # the reference replaces the velocity command; the command's reset writes the robot's reference state
         self.commands.base_velocity = None
         self.commands.expressive_goal_commands = mdp.ExpressiveCommandCfg()

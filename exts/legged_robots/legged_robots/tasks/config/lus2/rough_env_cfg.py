@@ -38,6 +38,7 @@ from .physics_cfg import Lus2RoughPhysicsCfg
 
 BASE = "pelvis"
 FEET = ".*_ankle_roll_link"
+FEET_LR = ["left_ankle_roll_link", "right_ankle_roll_link"]  # in this order: the gait clock's left, right
 NOT_FEET = "(?!.*_ankle_roll_link).*"  # every other body: contacts there are undesired
 BASE_HEIGHT_MIN = 0.4  # m, design 3.7
 BAD_ORIENTATION = 1.0  # rad, design 3.7
@@ -150,6 +151,7 @@ class ObservationsCfg:
         joint_vel = ObsTerm(func=mdp.joint_vel_rel, noise=Unoise(n_min=-1.5, n_max=1.5))
         actions = ObsTerm(func=mdp.last_action)
         velocity_commands = ObsTerm(func=mdp.generated_commands, params={"command_name": "base_velocity"})
+        gait_phase = ObsTerm(func=mdp.gait_phase, params={"period": tune.GAIT_PERIOD_S})
         height_scan = ObsTerm(func=mdp.height_scan, params={"sensor_cfg": SceneEntityCfg("height_scanner")},
                               noise=Unoise(n_min=-0.1, n_max=0.1), clip=(-1.0, 1.0))
 
@@ -171,6 +173,7 @@ class ObservationsCfg:
         joint_vel = ObsTerm(func=mdp.joint_vel_rel)
         actions = ObsTerm(func=mdp.last_action)
         velocity_commands = ObsTerm(func=mdp.generated_commands, params={"command_name": "base_velocity"})
+        gait_phase = ObsTerm(func=mdp.gait_phase, params={"period": tune.GAIT_PERIOD_S})
         # privileged
         body_masses = ObsTerm(func=mdp.body_mass_rel, params={"asset_cfg": SceneEntityCfg("robot", body_names=".*")})
         contact_forces = ObsTerm(func=mdp.contact_forces_norm, params={"sensor_cfg": _contacts(".*")})
@@ -259,6 +262,9 @@ def _w(term: str) -> float:
     return tune.REWARD_WEIGHTS[term]
 
 
+_GAIT = {"period": tune.GAIT_PERIOD_S, "stance_ratio": tune.GAIT_STANCE_RATIO}
+
+
 @configclass
 class RewardsCfg:
     """Design 3.4's task rewards with its example weights (amp_mimic_cfg.REWARD_WEIGHTS)."""
@@ -271,6 +277,14 @@ class RewardsCfg:
                                   params={"command_name": "base_velocity", "std": 0.5})
     feet_air_time = RewTerm(func=mdp.feet_air_time_positive_biped, weight=_w("feet_air_time"),
                             params={"command_name": "base_velocity", "threshold": 0.4, "sensor_cfg": _contacts(FEET)})
+    # ours, not the design's: a gait clock's contact pattern and swing height (see amp_mimic_cfg.GAIT_PERIOD_S)
+    feet_gait = RewTerm(func=mdp.feet_gait, weight=_w("feet_gait"),
+                        params={"command_name": "base_velocity", **_GAIT, "sensor_cfg": SceneEntityCfg(
+                            "contact_forces", body_names=FEET_LR, preserve_order=True)})
+    feet_swing_height = RewTerm(func=mdp.feet_swing_height, weight=_w("feet_swing_height"),
+                                params={"command_name": "base_velocity", "height": tune.GAIT_SWING_HEIGHT,
+                                        "asset_cfg": SceneEntityCfg("robot", body_names=FEET_LR,
+                                                                    preserve_order=True), **_GAIT})
     feet_slide = RewTerm(func=mdp.feet_slide, weight=_w("feet_slide"),
                          params={"sensor_cfg": _contacts(FEET), "asset_cfg": SceneEntityCfg("robot", body_names=FEET)})
     # deviation from the default pose of joints that are not essential for walking
@@ -287,8 +301,7 @@ class RewardsCfg:
     energy_cost = RewTerm(func=mdp.energy_cost, weight=_w("energy_cost"))
     feet_parallel_v1 = RewTerm(func=mdp.feet_parallel_v1, weight=_w("feet_parallel_v1"),
                                params={"std": 0.1, "asset_cfg": SceneEntityCfg(
-                                   "robot", body_names=["left_ankle_roll_link", "right_ankle_roll_link"],
-                                   preserve_order=True)})
+                                   "robot", body_names=FEET_LR, preserve_order=True)})
     undesired_contacts = RewTerm(func=mdp.undesired_contacts, weight=_w("undesired_contacts"),
                                  params={"threshold": 1.0, "sensor_cfg": _contacts(NOT_FEET)})
     feet_stumble = RewTerm(func=mdp.feet_stumble, weight=_w("feet_stumble"),
@@ -377,6 +390,13 @@ class Lus2RoughEnvCfg(ManagerBasedRLEnvCfg):
                     self.scene.contact_forces.normal_force_visualizer_cfg,
                     self.scene.contact_forces.friction_force_visualizer_cfg):
             vis.markers["arrow"].usd_path = str(ARROW_USD)
+
+    def without_gait_clock(self):
+        """No gait clock: neither its observation nor its rewards (AMP's style and mimic's clips set the gait)."""
+        for group in (self.observations.policy, self.observations.critic):
+            group.gait_phase = None
+        self.rewards.feet_gait = None
+        self.rewards.feet_swing_height = None
 
     def use_21_joints(self):
         """Switch to the 21-joint robot (no wrists)."""
