@@ -13,7 +13,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 LOCK="$ROOT/requirements.lock"
-PACKAGES=(exts/legged_robots third_party/st_rl third_party/refmotion_manager)
+PACKAGES=(third_party/st_runtime exts/legged_robots third_party/st_rl third_party/refmotion_manager)
 PIP_PINS=(pip==26.3)
 
 say() { printf '[setup] %s\n' "$*"; }
@@ -102,6 +102,18 @@ for pkg in "${PACKAGES[@]}"; do
     fi
 done
 
-"$VPY" -c 'import isaaclab, legged_robots, st_rl, refmotion_manager, mujoco, onnxruntime' \
+# the robot-side runtime's wheels (pinned as above), so that it installs alone on a machine without an index:
+# a robot computer, or the test that installs it into a fresh venv with --no-index
+WHEELS="$VENV/runtime-wheels"
+if [ -f "$WHEELS/.stamp" ] && [ "$(cat "$WHEELS/.stamp")" = "$LOCK_HASH" ]; then
+    say "st_runtime wheels: up to date ($WHEELS)"
+else
+    say "st_runtime wheels: downloading into $WHEELS (~70 MB)"
+    quiet "$VPY" -m pip download --disable-pip-version-check -d "$WHEELS" -c "$LOCK" \
+        numpy onnxruntime mujoco cyclonedds setuptools || die "downloading st_runtime's wheels failed"
+    echo "$LOCK_HASH" > "$WHEELS/.stamp"
+fi
+
+"$VPY" -c 'import isaaclab, legged_robots, st_rl, st_runtime, refmotion_manager, mujoco, onnxruntime' \
     || die "the environment does not import; remove $VENV and re-run ./setup.sh"
 say "ready. Next: ./run.sh list    ./run.sh test"

@@ -53,9 +53,9 @@ def main() -> None:
     p.add_argument("--estops", type=int, default=5, help="e-stop reactions to time")
     args = p.parse_args()
     import numpy as np
+    from st_runtime.ros2 import msgs
+    from st_runtime.ros2.dds import Node
 
-    from legged_robots.ros2 import msgs
-    from legged_robots.ros2.dds import Node
     from legged_robots.ros2.demo import Operator
 
     domain = random.randrange(100, 230)

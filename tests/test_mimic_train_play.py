@@ -63,11 +63,12 @@ def test_mimic_trains_resumes_plays_and_exports(tmp_path):
 def assert_mujoco_replays_the_reference_exactly(policy_path):
     """The robot written to the reference state after every step (a perfect tracker): the MuJoCo side's bodies,
     frames and joints line up with the clips' -- every clip reaches its end with ~0 error."""
+    from st_runtime.mujoco_robot import MujocoRobot
+    from st_runtime.policy import OnnxPolicy
+
     from legged_robots.sim2mujoco import mimic
     from legged_robots.sim2mujoco.cli import robot_mjcf
     from legged_robots.sim2mujoco.evaluate import Thresholds
-    from legged_robots.sim2mujoco.policy import OnnxPolicy
-    from legged_robots.sim2mujoco.robot import MujocoRobot
 
     policy = OnnxPolicy(policy_path)
     md = policy.metadata
@@ -79,7 +80,7 @@ def assert_mujoco_replays_the_reference_exactly(policy_path):
     assert {t[0] for t in mimic.TrackingTerminations(md).terms} == {
         "tracking_lower_dof_error", "tracking_upper_dof_error", "tracking_root_pos_error"}
     # the reference root pose the policy sees: none at the reference, the known offset when the robot is moved
-    from legged_robots.sim2mujoco.observations import ObservationBuilder
+    from st_runtime.observations import ObservationBuilder
 
     builder, zeros = ObservationBuilder(md), np.zeros(len(md["joint_names"]))
     motion.reset(clip_ids=[1], start_frames=[0])

@@ -15,11 +15,12 @@ STANDING = ROOT / "tests" / "data" / "lus2_standing" / "policy.onnx"
 
 
 def test_shipped_policy_carries_its_metadata():
-    from st_rl.export import read_onnx_metadata
+    from st_runtime.metadata import read_metadata
 
-    meta = read_onnx_metadata(POLICY)
-    assert meta == json.loads((POLICY.parent / "policy.json").read_text())
-    assert meta["task"] == "St-Velocity-Flat-Lus2" and len(meta["joint_names"]) == 27
+    meta = read_metadata(POLICY)
+    assert meta == read_metadata(POLICY.parent / "policy.json")
+    assert meta.to_dict() == json.loads((POLICY.parent / "policy.json").read_text())  # the round trip loses nothing
+    assert meta.task == "St-Velocity-Flat-Lus2" and len(meta.joint_names) == 27
     assert POLICY.stat().st_size < 5_000_000
 
 

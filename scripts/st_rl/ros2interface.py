@@ -128,12 +128,12 @@ def _stamp() -> str:
 
 def run_bridge(args) -> int:
     import numpy as np
+    from st_runtime.policy import OnnxPolicy
+    from st_runtime.ros2.bag import BagRecorder
+    from st_runtime.ros2.bridge import Bridge, BridgeConfig
+    from st_runtime.ros2.dds import Node, domain_id
 
-    from legged_robots.ros2.bag import BagRecorder
-    from legged_robots.ros2.bridge import Bridge, BridgeConfig
-    from legged_robots.ros2.dds import Node, domain_id
     from legged_robots.sim2mujoco.cli import find_policy, output_dir
-    from legged_robots.sim2mujoco.policy import OnnxPolicy
 
     path = find_policy(args)
     policy = OnnxPolicy(path)
@@ -186,24 +186,27 @@ def _sim_mjcf(args) -> Path:
         raise ValueError(f"the simulated robot knows lus2 only, got {args.robot!r}")
     variant = args.variant
     if variant is None and getattr(args, "policy", None):
-        from legged_robots.sim2mujoco.cli import robot_mjcf
-        from st_rl.export import read_onnx_metadata
+        from st_runtime.metadata import read_metadata
 
-        return robot_mjcf(read_onnx_metadata(args.policy))
+        from legged_robots.sim2mujoco.cli import robot_mjcf
+
+        return robot_mjcf(read_metadata(args.policy))
     return require(lus2_scene_mjcf(f"lus2_{variant or '27dof'}"))
 
 
 def run_sim(args) -> int:
-    from legged_robots.ros2.dds import Node, domain_id
-    from legged_robots.ros2.sim_robot import Impairments, SimRobot
+    from st_runtime.ros2.dds import Node, domain_id
+    from st_runtime.ros2.sim_robot import Impairments, SimRobot
+
+    from legged_robots.ros2 import lus2_sim_spec
 
     if not 0.0 <= args.drop < 1.0:
         raise ValueError(f"--drop is a probability in [0, 1), got {args.drop}")
     mjcf = _sim_mjcf(args)
     node = Node(args.domain_id, _remaps(args.remap))
     imp = Impairments(args.latency_ms, args.drop, args.joint_pos_noise, args.joint_vel_noise, args.gyro_noise)
-    sim = SimRobot(mjcf, node, imp, joint_order=args.joint_order, seed=args.seed, gantry=not args.no_gantry,
-                   log=lambda m: print(m, flush=True))
+    sim = SimRobot(mjcf, lus2_sim_spec(mjcf), node, imp, joint_order=args.joint_order, seed=args.seed,
+                   gantry=not args.no_gantry, log=lambda m: print(m, flush=True))
     print(f"[ros2 sim] {mjcf.name} | {len(sim.robot.joint_names)} joints | physics {1 / sim.robot.policy_dt:g} Hz | "
           f"domain {domain_id(args.domain_id)} | latency {args.latency_ms:g} ms, drop {args.drop:g} | "
           "waiting for the first command", flush=True)
@@ -214,17 +217,16 @@ def run_sim(args) -> int:
 
 
 def run_demo(args) -> int:
-    from legged_robots.ros2.dds import Node
+    from st_runtime.metadata import read_metadata
+    from st_runtime.ros2.dds import Node
+
     from legged_robots.ros2.demo import Operator
     from legged_robots.sim2mujoco import evaluate
     from legged_robots.sim2mujoco.cli import output_dir
     from legged_robots.sim2mujoco.scenarios import DEFAULT_SCENARIOS, load_scenarios
-    from st_rl.export import read_onnx_metadata
 
     policy = Path(args.policy)
-    if not policy.is_file():
-        raise FileNotFoundError(f"exported policy not found: {policy}")
-    md = read_onnx_metadata(policy)
+    md = read_metadata(policy)
     scenarios = {s.name: s for s in (load_scenarios(args.scenarios) if args.scenarios else DEFAULT_SCENARIOS)}
     if args.scenario not in scenarios:
         raise ValueError(f"unknown scenario {args.scenario!r}; known: {', '.join(scenarios)}")
@@ -260,7 +262,7 @@ def run_demo(args) -> int:
         if op.mode() != "HOLD":
             raise RuntimeError(f"the bridge went to {op.state} during the soft start")
         op.request("policy", "POLICY")
-        m = op.run_scenario(scenario, float(md["policy_dt"]), thresholds, args.seconds)
+        m = op.run_scenario(scenario, md.policy_dt, thresholds, args.seconds)
         op.request("damp", "DAMPING")
         transitions = list(op.states)
     finally:
@@ -279,15 +281,16 @@ def run_demo(args) -> int:
     line = (f"[ros2 demo] {scenario.name}: {'PASS' if passed else 'FAIL'} | survived {m['survival_s']:.1f} s | "
             f"{evaluate.tracking_line(m)}" + (f" | {'; '.join(failed)}" if failed else ""))
     if args.compare:
+        from st_runtime.mujoco_robot import MujocoRobot
+        from st_runtime.policy import OnnxPolicy
+
         from legged_robots.sim2mujoco.cli import robot_mjcf
-        from legged_robots.sim2mujoco.policy import OnnxPolicy
-        from legged_robots.sim2mujoco.robot import MujocoRobot
         from legged_robots.sim2mujoco.scenarios import Scenario
 
-        steps = int(round(args.seconds / float(md["policy_dt"]))) if args.seconds else scenario.num_timesteps
+        steps = int(round(args.seconds / md.policy_dt)) if args.seconds else scenario.num_timesteps
         short = Scenario(**{**vars(scenario), "num_timesteps": min(steps, scenario.num_timesteps)})
         ref_log, _ = evaluate.run_scenario(OnnxPolicy(policy), MujocoRobot(robot_mjcf(md), md), short, thresholds)
-        ref = evaluate.metrics(ref_log, short, float(md["policy_dt"]), thresholds)
+        ref = evaluate.metrics(ref_log, short, md.policy_dt, thresholds)
         result["in_process"] = {k: ref[k] for k in m}
         result["in_process_passed"] = evaluate.verdict(result["in_process"], checked)[0]
         line += f" | in-process MuJoCo: survived {ref['survival_s']:.1f} s, {evaluate.tracking_line(ref)}"

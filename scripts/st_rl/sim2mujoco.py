@@ -69,10 +69,11 @@ def main(argv=None) -> int:
     if args.video:  # before mujoco is first imported
         os.environ.setdefault("MUJOCO_GL", "egl")
 
+    from st_runtime.mujoco_robot import MujocoRobot
+    from st_runtime.policy import OnnxPolicy
+
     from legged_robots.sim2mujoco import evaluate, report
     from legged_robots.sim2mujoco.cli import find_policy, output_dir, robot_mjcf
-    from legged_robots.sim2mujoco.policy import OnnxPolicy
-    from legged_robots.sim2mujoco.robot import MujocoRobot
     from legged_robots.sim2mujoco.scenarios import DEFAULT_SCENARIOS, load_scenarios, outside_trained_ranges
 
     thresholds, thresholds_used = load_thresholds(args.thresholds)  # bad files fail before anything runs
@@ -83,14 +84,14 @@ def main(argv=None) -> int:
     mjcf = Path(args.mjcf) if args.mjcf else robot_mjcf(md)
     robot = MujocoRobot(mjcf, md)
     out = Path(args.out) if args.out else output_dir(path, "sim2mujoco")
-    if "reference" in md:
+    if md.reference is not None:
         return run_mimic(args, path, policy, robot, mjcf, thresholds, out)
     latencies = sorted(set(args.latency_ms or [0.0]))
     if args.clips or args.motions or args.isaac_eval:
         raise ValueError("--clips, --motions and --isaac_eval are for mimic policies; this one follows velocity "
                          "commands")
     out.mkdir(parents=True, exist_ok=True)
-    print(f"[sim2mujoco] {path} | task {md.get('task')} | {mjcf.name} | timestep {robot.model.opt.timestep:g} s, "
+    print(f"[sim2mujoco] {path} | task {md.task} | {mjcf.name} | timestep {robot.model.opt.timestep:g} s, "
           f"policy every {robot.steps_per_action} steps ({robot.policy_dt:g} s) | {len(scenarios)} scenarios | "
           f"thresholds: {thresholds_used}")
     for sc in scenarios:
@@ -102,7 +103,7 @@ def main(argv=None) -> int:
     if args.sim2sim:
         from legged_robots.sim2mujoco.isaac import IsaacLabRobot
 
-        isaac = IsaacLabRobot(md["task"], md["joint_names"])
+        isaac = IsaacLabRobot(md.task, md.joint_names)
     rows = []
     try:
         for latency, sc in ((lat, sc) for lat in latencies for sc in scenarios):
@@ -134,9 +135,9 @@ def main(argv=None) -> int:
     finally:
         if isaac is not None:
             isaac.close()
-    header = {"policy": str(path), "task": md.get("task"), "mjcf": str(mjcf), "timestep": robot.model.opt.timestep,
+    header = {"policy": str(path), "task": md.task, "mjcf": str(mjcf), "timestep": robot.model.opt.timestep,
               "policy_dt": robot.policy_dt, "thresholds": thresholds_used,
-              "trained command ranges": (md.get("commands") or {}).get("base_velocity", "not in the metadata"),
+              "trained command ranges": md.command_ranges("base_velocity") or "not in the metadata",
               "state latency [ms]": ", ".join(f"{v:g}" for v in latencies)}
     if len(latencies) > 1:
         header["latency sweep"] = report.latency_sweep(rows, latencies, out)
@@ -173,11 +174,11 @@ def run_mimic(args, path, policy, robot, mjcf, thresholds, out) -> int:
     if unknown:
         raise ValueError(f"clip(s) {', '.join(unknown)} not among the policy's: {', '.join(names)}")
     isaac, isaac_path = mimic.isaac_figures(path, args.isaac_eval)
-    if isaac and md.get("checkpoint") and Path(isaac.get("checkpoint", "")).name != Path(md["checkpoint"]).name:
+    if isaac and md.checkpoint and Path(isaac.get("checkpoint", "")).name != Path(md.checkpoint).name:
         print(f"[sim2mujoco] note: Isaac Lab's figures are of {isaac.get('checkpoint')}, the policy was exported from "
-              f"{md['checkpoint']}; run ./run.sh eval for the same checkpoint to compare like with like")
+              f"{md.checkpoint}; run ./run.sh eval for the same checkpoint to compare like with like")
     out.mkdir(parents=True, exist_ok=True)
-    print(f"[sim2mujoco] {path} | task {md.get('task')} | {mjcf.name} | timestep {robot.model.opt.timestep:g} s, "
+    print(f"[sim2mujoco] {path} | task {md.task} | {mjcf.name} | timestep {robot.model.opt.timestep:g} s, "
           f"policy every {robot.steps_per_action} steps ({robot.policy_dt:g} s) | mimic: {len(clips)} clips, "
           f"frame time {motion.dt:g} s" + (f" | Isaac Lab figures: {isaac_path}" if isaac else
                                             " | no Isaac Lab figures (./run.sh eval writes them)"))
@@ -210,7 +211,7 @@ def run_mimic(args, path, policy, robot, mjcf, thresholds, out) -> int:
     print("MuJoCo:\n" + format_table({**mujoco_result, "overall": _overall(mujoco_result["clips"])}))
     if isaac:
         print("Isaac Lab (./run.sh eval):\n" + format_table(isaac))
-    header = {"policy": str(path), "task": md.get("task"), "mjcf": str(mjcf), "timestep": robot.model.opt.timestep,
+    header = {"policy": str(path), "task": md.task, "mjcf": str(mjcf), "timestep": robot.model.opt.timestep,
               "policy_dt": robot.policy_dt, "Isaac Lab figures": str(isaac_path) if isaac else "none (./run.sh eval)"}
     return _finish(out, header, rows, thresholds, "clips", columns=report.MIMIC_COLUMNS)
 

@@ -71,12 +71,12 @@ def base_velocity_table(r: dict, policy_dt: float) -> str:
 def main(argv=None) -> int:
     args = parse_args(argv)
     import numpy as np
+    from st_runtime.mujoco_robot import MujocoRobot
+    from st_runtime.policy import OnnxPolicy
 
     from legged_robots.sim2mujoco.cli import find_policy, output_dir, robot_mjcf
     from legged_robots.sim2mujoco.compare import closed_loop, open_loop
     from legged_robots.sim2mujoco.isaac import IsaacLabRobot
-    from legged_robots.sim2mujoco.policy import OnnxPolicy
-    from legged_robots.sim2mujoco.robot import MujocoRobot
     from legged_robots.sim2mujoco.scenarios import DEFAULT_SCENARIOS, load_scenarios
 
     path = find_policy(args)
@@ -85,10 +85,10 @@ def main(argv=None) -> int:
     mj = MujocoRobot(Path(args.mjcf) if args.mjcf else robot_mjcf(md), md)
     out = Path(args.out) if args.out else output_dir(path, "sim2sim")
     out.mkdir(parents=True, exist_ok=True)
-    isaac = IsaacLabRobot(md["task"], md["joint_names"])
+    isaac = IsaacLabRobot(md.task, md.joint_names)
     try:
         if args.open_loop:
-            actions = open_loop_actions(args.actions, args.steps, len(md["joint_names"]))
+            actions = open_loop_actions(args.actions, args.steps, len(md.joint_names))
             r = open_loop(mj, isaac, actions)
             rmse = r["joint_rmse_per_step"]
             beyond = np.flatnonzero(rmse > args.tolerance)

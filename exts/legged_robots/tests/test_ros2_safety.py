@@ -5,10 +5,9 @@ import math
 
 import numpy as np
 import pytest
-
-from legged_robots.ros2 import msgs
-from legged_robots.ros2.bridge import projected_gravity, tilt
-from legged_robots.ros2.safety import Mode, SafetyStateMachine
+from st_runtime.ros2 import msgs
+from st_runtime.ros2.bridge import projected_gravity, tilt
+from st_runtime.safety import Mode, SafetyStateMachine
 
 
 class Clock:
@@ -118,8 +117,8 @@ def test_a_mimic_policy_is_refused_with_the_reason(tmp_path):
     import json
     from pathlib import Path
 
-    from legged_robots.ros2.bridge import Bridge, BridgeInputError
-    from legged_robots.sim2mujoco.policy import OnnxPolicy
+    from st_runtime.policy import OnnxPolicy
+    from st_runtime.ros2.bridge import Bridge, BridgeInputError
 
     shipped = Path(__file__).resolve().parents[3] / "policies" / "lus2_flat"
     md = json.loads((shipped / "policy.json").read_text())

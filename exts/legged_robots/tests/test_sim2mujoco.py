@@ -11,14 +11,14 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 import torch
+from st_runtime.mujoco_robot import MujocoRobot
+from st_runtime.observations import ObservationBuilder
+from st_runtime.policy import OnnxPolicy
 from stand_check import hold_gains
 
 from legged_robots.assets.paths import lus2_scene_mjcf
 from legged_robots.sim2mujoco import PolicyMetadataError
 from legged_robots.sim2mujoco.compare import closed_loop, open_loop, split_terms
-from legged_robots.sim2mujoco.observations import ObservationBuilder
-from legged_robots.sim2mujoco.policy import OnnxPolicy
-from legged_robots.sim2mujoco.robot import MujocoRobot
 from legged_robots.sim2mujoco.scripted import write_constant_policy
 
 pytestmark = pytest.mark.sim
@@ -243,7 +243,11 @@ def test_metadata_that_does_not_match_is_a_clear_error(metadata, tmp_path, capsy
     with pytest.raises(PolicyMetadataError, match="add up to 86 values, the metadata says 92"):
         ObservationBuilder(bad)
     md21 = copy.deepcopy(metadata)
-    md21["joint_names"] = [j for j in md21["joint_names"] if "wrist" not in j]
+    keep = [i for i, j in enumerate(md21["joint_names"]) if "wrist" not in j]
+    for key in ("joint_names", "default_joint_pos", "stiffness", "damping", "armature", "effort_limit"):
+        md21[key] = [md21[key][i] for i in keep]
+    with pytest.raises(PolicyMetadataError, match="metadata 'stiffness' has 27 values for 21 joints"):
+        MujocoRobot(lus2_scene_mjcf("lus2_27dof"), {**md21, "stiffness": metadata["stiffness"]})
     with pytest.raises(PolicyMetadataError, match="has joint\\(s\\) the policy does not drive: left_wrist"):
         MujocoRobot(lus2_scene_mjcf("lus2_27dof"), md21)
 

@@ -5,11 +5,11 @@ import numpy as np
 import pytest
 import torch
 from isaaclab.terrains import TerrainImporterCfg
+from st_runtime.mujoco_robot import MujocoRobot
+from st_runtime.observations import ObservationBuilder
 
 from legged_robots.assets.paths import GROUND_USD, lus2_scene_mjcf
 from legged_robots.sim2mujoco.compare import split_terms
-from legged_robots.sim2mujoco.observations import ObservationBuilder
-from legged_robots.sim2mujoco.robot import MujocoRobot
 from legged_robots.tasks import make_env
 from legged_robots.tasks.utils.policy_metadata import policy_metadata
 
@@ -46,6 +46,7 @@ def test_height_scan_and_every_other_term_match_isaac_lab(tmp_path):
                  base_ang_vel_b=r.data.root_ang_vel_b.torch[0].numpy(),
                  joint_vel=r.data.joint_vel.torch[0, ids].numpy())
         builder = ObservationBuilder(md)
+        builder.step = 8  # the gait clock: eight policy steps since the reset
         command = u.command_manager.get_command("base_velocity")[0].numpy()
         ours = builder.term_values(mj, u.action_manager.action[0].numpy(), command)
         theirs = split_terms(builder, obs)

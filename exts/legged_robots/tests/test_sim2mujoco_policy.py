@@ -2,9 +2,8 @@
 
 import numpy as np
 import torch
-
-from legged_robots.sim2mujoco.policy import OnnxPolicy
-from st_rl.export import write_onnx_metadata
+from st_runtime.metadata import PolicyMetadata
+from st_runtime.policy import OnnxPolicy
 
 
 class _Recurrent(torch.nn.Module):
@@ -23,7 +22,7 @@ def test_recurrent_state_is_carried_and_reset(tmp_path):
     path = tmp_path / "policy.onnx"
     torch.onnx.export(_Recurrent(), (torch.zeros(1, 5), torch.zeros(1, 1, 8), torch.zeros(1, 1, 8)), str(path),
                       input_names=["obs", "h_in", "c_in"], output_names=["actions", "h_out", "c_out"], dynamo=False)
-    write_onnx_metadata(path, {"observation": {"dim": 5}, "joint_names": ["a", "b", "c"]})
+    PolicyMetadata.for_joints(["a", "b", "c"], [{"name": "x", "func": "x", "dim": 5}]).write_onnx(path)
     policy = OnnxPolicy(path)
     assert policy.recurrent and policy.action_dim == 3
     obs = np.ones(5)
@@ -43,13 +42,14 @@ def test_recurrent_state_is_carried_and_reset(tmp_path):
 def test_observation_history_is_per_term_oldest_first_and_filled_on_reset():
     from types import SimpleNamespace as NS
 
-    from legged_robots.sim2mujoco.observations import ObservationBuilder
+    from st_runtime.observations import ObservationBuilder
 
-    metadata = {"observation": {"dim": 3 * 3 + 2, "terms": [
+    metadata = PolicyMetadata.for_joints(["a"], [
         {"name": "projected_gravity", "func": "isaaclab.envs.mdp.projected_gravity", "dim": 3, "scale": 2.0,
          "clip": None, "history_length": 3},
         {"name": "velocity_commands", "func": "isaaclab.envs.mdp.generated_commands", "dim": 2, "scale": None,
-         "clip": [-0.5, 0.5], "history_length": 0}]}}
+         "clip": [-0.5, 0.5], "history_length": 0}])
+    assert metadata.observation.dim == 3 * 3 + 2
     builder = ObservationBuilder(metadata)
     robot = NS(projected_gravity=np.array([0.0, 0.0, -1.0]))
     first = builder.build(robot, None, [0.2, 0.9])

@@ -12,7 +12,8 @@ from toy_env import PointTargetEnv  # noqa: E402
 
 from st_rl.checkpoints import CheckpointError, find_checkpoint, find_run, read_checkpoint  # noqa: E402
 from st_rl.config import PolicyCfg, RunnerCfg  # noqa: E402
-from st_rl.export import export_policy, parity, read_onnx_metadata  # noqa: E402
+from st_rl.export import export_policy, parity  # noqa: E402
+from st_runtime.metadata import PolicyMetadata, read_metadata  # noqa: E402
 from st_rl.runner import NonFiniteUpdatesError, OnPolicyRunner, TrainingStopped  # noqa: E402
 
 
@@ -202,8 +203,9 @@ def test_bad_runs_and_checkpoints_are_named(tmp_path):
 def test_export_carries_metadata_and_matches_torch(tmp_path, recurrent):
     runner = make_runner(recurrent=recurrent)
     runner.learn(1)
-    paths = export_policy(runner, tmp_path, {"joint_names": ["x"], "sim_dt": 0.005})
-    assert read_onnx_metadata(paths["onnx"]) == {"joint_names": ["x"], "sim_dt": 0.005}
+    md = PolicyMetadata.for_joints(["x"], [{"name": "obs", "func": "obs", "dim": 2}])
+    paths = export_policy(runner, tmp_path, md)
+    assert read_metadata(paths["onnx"]) == md == read_metadata(paths["metadata"])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["policy.json", "policy.onnx", "policy.pt"]
     obs = np.random.default_rng(0).normal(size=(40, 2)).astype(np.float32)
     assert parity(paths, obs) < 1e-5

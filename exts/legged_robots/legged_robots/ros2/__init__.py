@@ -1,3 +1,21 @@
-"""ROS 2 deployment: the bridge (an exported policy on ROS 2 topics, behind a safety state machine), a
-simulated robot on the same topics, the message types, and the bag recorder. Plain Cyclone DDS with ROS 2's
-wire conventions; no rclpy needed. CLI: ``./run.sh ros2 bridge|sim|demo`` (scripts/st_rl/ros2interface.py)."""
+"""ROS 2 on lus2: the robot-side parts (bridge, messages, simulated robot) live in ``st_runtime.ros2``; here is
+what needs this project: lus2's facts for the simulated robot and the demo's operator, which judges a run with
+sim2mujoco's verdict. CLI: ``./run.sh ros2 bridge|sim|demo`` (scripts/st_rl/ros2interface.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from st_runtime.metadata import RobotSpec
+
+
+def lus2_sim_spec(mjcf: str | Path) -> RobotSpec:
+    """The simulated lus2's settings from its description (armature, effort limits, physics timing), not from
+    any policy."""
+    from st_runtime.ros2.sim_robot import mjcf_robot_spec
+
+    from ..assets.lus2 import description as d
+
+    return mjcf_robot_spec(mjcf, armature=lambda j: d.actuator_group(j).motor.armature,
+                           effort_limit=lambda j: d.actuator_group(j).effort_limit, sim_dt=d.PHYSICS_DT,
+                           solver_substeps=d.SOLVER_SUBSTEPS)

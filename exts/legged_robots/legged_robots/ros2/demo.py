@@ -8,11 +8,11 @@ import threading
 import time
 
 import numpy as np
+from st_runtime.ros2 import msgs
+from st_runtime.ros2.dds import LATCHED, SENSOR, Node
 
 from ..sim2mujoco import evaluate
 from ..sim2mujoco.scenarios import Scenario
-from . import msgs
-from .dds import LATCHED, SENSOR, Node
 
 
 class Operator:

@@ -6,6 +6,6 @@ training PD law, ``observations`` rebuilds the policy's observation term by term
 command programs, ``evaluate`` runs them into metrics and a verdict, ``report`` writes it down.
 """
 
-from .errors import PolicyMetadataError
+from st_runtime.errors import PolicyMetadataError
 
 __all__ = ["PolicyMetadataError"]

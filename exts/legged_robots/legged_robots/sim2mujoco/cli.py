@@ -7,7 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from .errors import PolicyMetadataError
+from st_runtime.errors import PolicyMetadataError
+from st_runtime.metadata import PolicyMetadata
 
 
 def read_config_file(path: str | Path):
@@ -72,15 +73,15 @@ def output_dir(policy: Path, what: str) -> Path:
     return Path("logs") / what / policy.resolve().parent.name
 
 
-def robot_mjcf(metadata: dict) -> Path:
+def robot_mjcf(metadata: PolicyMetadata) -> Path:
     """Our lus2 scene MJCF whose joints are exactly the policy's."""
     from legged_robots.assets.paths import lus2_scene_mjcf, require
     from legged_robots.utils.mujoco_video import variant_for
 
     try:
-        return require(lus2_scene_mjcf(variant_for(metadata["joint_names"])))
+        return require(lus2_scene_mjcf(variant_for(metadata.joint_names)))
     except ValueError:
-        raise PolicyMetadataError(f"no lus2 variant has exactly the policy's {len(metadata['joint_names'])} "
+        raise PolicyMetadataError(f"no lus2 variant has exactly the policy's {len(metadata.joint_names)} "
                                   "joints; pass --mjcf") from None
 
 

@@ -6,10 +6,10 @@ import time
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
+from st_runtime.mujoco_robot import MujocoRobot
+from st_runtime.observations import ObservationBuilder
+from st_runtime.policy import OnnxPolicy
 
-from .observations import ObservationBuilder
-from .policy import OnnxPolicy
-from .robot import MujocoRobot
 from .scenarios import Scenario, finite_number
 
 

@@ -39,7 +39,7 @@ class IsaacLabRobot:
         names = joint_names or list(self.u.action_manager.get_term("joint_pos")._joint_names)
         unknown = [n for n in names if n not in self.robot.joint_names]
         if unknown:
-            from .errors import PolicyMetadataError
+            from st_runtime.errors import PolicyMetadataError
 
             raise PolicyMetadataError(f"policy joint(s) {', '.join(unknown)} not in {self.task}'s robot")
         self.ids = [self.robot.joint_names.index(n) for n in names]

@@ -15,22 +15,22 @@ from pathlib import Path
 
 import numpy as np
 import torch
-
-from .errors import PolicyMetadataError
-from .observations import ObservationBuilder
+from st_runtime.errors import PolicyMetadataError
+from st_runtime.metadata import PolicyMetadata
+from st_runtime.observations import ObservationBuilder
 
 GOAL = "expressive_goal"
 
 
-def reference_section(metadata: dict) -> dict | None:
-    return metadata.get("reference")
+def reference_section(metadata: PolicyMetadata) -> dict | None:
+    return metadata.reference
 
 
-def motion_paths(metadata: dict, motions_dir: str | Path | None = None) -> list[Path]:
+def motion_paths(metadata: PolicyMetadata, motions_dir: str | Path | None = None) -> list[Path]:
     """The policy's clip files: in ``motions_dir``, else in our shipped folder of the policy's robot variant."""
     from legged_robots.assets.paths import lus2_motions
 
-    ref = metadata["reference"]
+    ref = metadata.reference
     folder = Path(motions_dir) if motions_dir else lus2_motions(ref.get("robot") or "")
     paths = [folder / name for name in ref["motion_files"]]
     missing = [str(p) for p in paths if not p.is_file()]
@@ -40,12 +40,12 @@ def motion_paths(metadata: dict, motions_dir: str | Path | None = None) -> list[
     return paths
 
 
-def load_reference(metadata: dict, motions_dir: str | Path | None = None):
+def load_reference(metadata: PolicyMetadata, motions_dir: str | Path | None = None):
     """A one-env RefMotionManager serving the policy's clips with its goal columns (whole clips, frame 0)."""
     from legged_robots.assets.paths import lus2_mjcf
     from refmotion_manager import RefMotionCfg, RefMotionManager
 
-    ref = metadata["reference"]
+    ref = metadata.reference
     robot_mjcf = lus2_mjcf(ref["robot"]) if ref.get("robot") else None
     cfg = RefMotionCfg(motion_files=[str(p) for p in motion_paths(metadata, motions_dir)],
                        robot_mjcf=str(robot_mjcf) if robot_mjcf is not None and robot_mjcf.is_file() else None,
@@ -55,9 +55,9 @@ def load_reference(metadata: dict, motions_dir: str | Path | None = None):
     motion = RefMotionManager(cfg, num_envs=1, device="cpu", seed=0)
     if list(motion.groups[GOAL]) != list(ref["goal_fields"]):
         raise PolicyMetadataError("the clips serve the goal columns in another order than the policy was trained with")
-    if abs(motion.dt - metadata["policy_dt"]) > 1e-9:
-        raise PolicyMetadataError(f"reference frame time {motion.dt} s != the policy step {metadata['policy_dt']} s")
-    missing = [j for j in motion.init_joint_names if j not in metadata["joint_names"]]
+    if abs(motion.dt - metadata.policy_dt) > 1e-9:
+        raise PolicyMetadataError(f"reference frame time {motion.dt} s != the policy step {metadata.policy_dt} s")
+    missing = [j for j in motion.init_joint_names if j not in metadata.joint_names]
     if missing:
         raise PolicyMetadataError(f"the clips drive joint(s) the policy does not: {', '.join(missing)}")
     return motion
@@ -68,10 +68,10 @@ class TrackingTerminations:
     error of the term's joints against the current reference frame, or the root's distance to the reference root,
     above the threshold ends the episode."""
 
-    def __init__(self, metadata: dict):
-        names = metadata["joint_names"]
+    def __init__(self, metadata: PolicyMetadata):
+        names = metadata.joint_names
         self.terms = []
-        for name, term in (metadata.get("terminations") or {}).items():
+        for name, term in metadata.terminations.items():
             if term["func"].endswith("tracking_error_adaptive_termination") and "threshold" in term:
                 error = term["params"].get("error", "")
                 if error == "root_pos":
@@ -110,7 +110,7 @@ def start_at_reference(robot, motion, metadata) -> None:
     ids = [names.index(j) for j in motion.init_joint_names]
     q = robot.default_q.copy()
     q[ids] = init["joint_pos"]
-    limits = np.asarray(metadata.get("soft_joint_pos_limits") or [[-np.inf, np.inf]] * len(names), float)
+    limits = np.asarray(metadata.soft_joint_pos_limits or [[-np.inf, np.inf]] * len(names), float)
     q = np.clip(q, limits[:, 0], limits[:, 1])
     qd = np.zeros(len(names))
     if "joint_vel" in init:

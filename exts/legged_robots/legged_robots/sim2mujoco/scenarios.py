@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
+from st_runtime.metadata import PolicyMetadata
 
 MODES = ("UNIFORM", "SINUSOIDAL", "STEP")
 JUDGE = ("all", "moving")
@@ -111,11 +112,11 @@ DEFAULT_SCENARIOS = [
 ]
 
 
-def outside_trained_ranges(scenario: Scenario, policy_dt: float, metadata: dict) -> list[str]:
+def outside_trained_ranges(scenario: Scenario, policy_dt: float, metadata: PolicyMetadata) -> list[str]:
     """Which of the scenario's commands lie outside the ranges the policy was trained with (its metadata's
     velocity-command ranges), e.g. ``forward 1.0 m/s outside lin_vel_x [-0.2, 0.2]``; empty when none do or
     the metadata has no ranges."""
-    ranges = (metadata.get("commands") or {}).get("base_velocity") or {}
+    ranges = metadata.command_ranges("base_velocity")
     cmd = scenario.commands(policy_dt)
     out = []
     for col, key, what, unit in ((0, "lin_vel_x", "forward", "m/s"), (1, "lin_vel_y", "lateral", "m/s"),

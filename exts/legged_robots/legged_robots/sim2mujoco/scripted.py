@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import torch
+from st_runtime.metadata import PolicyMetadata
 
 
 class _Constant(torch.nn.Module):
@@ -20,16 +21,15 @@ class _Constant(torch.nn.Module):
         return self.action.expand(obs.shape[0], -1) + 0.0 * obs[:, :1]  # the graph reads its input
 
 
-def write_constant_policy(path: str | Path, metadata: dict, action=0.0) -> Path:
+def write_constant_policy(path: str | Path, metadata: PolicyMetadata | dict, action=0.0) -> Path:
     """``policy.onnx`` whose action is always ``action`` (a float or one value per joint), metadata embedded."""
-    from st_rl.export import write_onnx_metadata
-
+    md = PolicyMetadata.parse(metadata)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    n = len(metadata["joint_names"])
+    n = len(md.joint_names)
     act = torch.as_tensor(action, dtype=torch.float32).expand(n).reshape(1, n).clone()
-    obs = torch.zeros(1, int(metadata["observation"]["dim"]))
+    obs = torch.zeros(1, md.observation.dim)
     torch.onnx.export(_Constant(act), (obs,), str(path), input_names=["obs"], output_names=["actions"],
                       dynamic_axes={"obs": {0: "batch"}, "actions": {0: "batch"}}, dynamo=False)
-    write_onnx_metadata(path, metadata)
+    md.write_onnx(path)
     return path

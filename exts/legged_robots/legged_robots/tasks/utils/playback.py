@@ -174,8 +174,9 @@ def report_export(paths: dict, out_dir: Path, recorded) -> bool:
 
 def play_exported(args, task_id: str, env_cfg, agent_cfg) -> int:
     """Run an exported ONNX policy (its metadata checked against the env) and report; export nothing."""
+    from st_runtime.policy import OnnxPolicy
+
     from legged_robots.sim2mujoco.cli import output_dir
-    from legged_robots.sim2mujoco.policy import OnnxPolicy
     from legged_robots.tasks.utils.errors import UsageError
     from legged_robots.tasks.utils.launch import make_vec_env, resolve_device
 
@@ -191,15 +192,15 @@ def play_exported(args, task_id: str, env_cfg, agent_cfg) -> int:
     env = make_vec_env(task_id, env_cfg, clip_actions=agent_cfg.clip_actions)
     try:
         joints = list(env.unwrapped.action_manager.get_term("joint_pos")._joint_names)
-        if joints != list(first.metadata["joint_names"]):
-            raise UsageError(f"{path} drives {len(first.metadata['joint_names'])} joints "
-                             f"({', '.join(first.metadata['joint_names'][:3])}, ...), {task_id} has {len(joints)} "
+        if joints != list(first.metadata.joint_names):
+            raise UsageError(f"{path} drives {len(first.metadata.joint_names)} joints "
+                             f"({', '.join(first.metadata.joint_names[:3])}, ...), {task_id} has {len(joints)} "
                              f"({', '.join(joints[:3])}, ...) in another order or set: it was trained on "
-                             f"{first.metadata.get('task', 'another task')}")
+                             f"{first.metadata.task or 'another task'}")
         obs_dim = int(env.get_observations()["policy"].shape[-1])
         if obs_dim != first.obs_dim:
             raise UsageError(f"{path} takes {first.obs_dim} observations, {task_id} gives {obs_dim}: it was trained "
-                             f"on {first.metadata.get('task', 'another task')}")
+                             f"on {first.metadata.task or 'another task'}")
         policy = OnnxPolicies([first] + [OnnxPolicy(path, first.metadata) for _ in range(env.num_envs - 1)])
         stats, _, frames = rollout(env, policy, args.steps, record_qpos=args.video, record_joint_pos=args.style_report)
         print_stats(stats, args.steps, env.num_envs, args.command)

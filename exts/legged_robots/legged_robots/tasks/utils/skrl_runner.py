@@ -221,10 +221,9 @@ class _torch_threads:
 def export_actor(actor: torch.nn.Module, obs_dim: int, out_dir: Path, metadata: dict) -> dict[str, Path]:
     """``policy.pt`` (TorchScript), ``policy.onnx`` (input ``obs``, output ``actions``, metadata embedded) and
     ``policy.json``: the files st_rl writes, so sim2mujoco and the ROS 2 bridge take either."""
-    import json
+    from st_runtime.metadata import PolicyMetadata
 
-    from st_rl.export import write_onnx_metadata
-
+    md = PolicyMetadata.parse(metadata)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     example = torch.zeros(1, obs_dim)
@@ -233,9 +232,9 @@ def export_actor(actor: torch.nn.Module, obs_dim: int, out_dir: Path, metadata: 
     onnx_path = out / "policy.onnx"
     torch.onnx.export(actor.cpu(), (example,), str(onnx_path), input_names=["obs"], output_names=["actions"],
                       dynamic_axes={"obs": {0: "batch"}, "actions": {0: "batch"}}, opset_version=17, dynamo=False)
-    write_onnx_metadata(onnx_path, metadata)
+    md.write_onnx(onnx_path)
     json_path = out / "policy.json"
-    json_path.write_text(json.dumps(metadata, indent=2) + "\n")
+    json_path.write_text(md.to_json())
     return {"jit": out / "policy.pt", "onnx": onnx_path, "metadata": json_path}
 
 

@@ -10,7 +10,7 @@ Out: /joint_command (sensor_msgs/JointState: position = target [rad], velocity =
 
 A control period starts on the first complete state (a /joint_states and an /imu/data) after its deadline,
 so the command answers the newest state; if none comes, the period still ticks at its deadline and the
-watchdog sees the stale state. The observation is built by sim2mujoco's ObservationBuilder.
+watchdog sees the stale state. The observation is built by st_runtime's ObservationBuilder (as in sim2mujoco).
 """
 
 from __future__ import annotations
@@ -22,16 +22,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..sim2mujoco.observations import ObservationBuilder
-from ..sim2mujoco.policy import OnnxPolicy
+from ..observations import ObservationBuilder
+from ..policy import OnnxPolicy
+from ..safety import Mode, SafetyStateMachine, Transition
 from . import msgs
 from .dds import LATCHED, RELIABLE, SENSOR, Node
-from .safety import Mode, SafetyStateMachine, Transition
 
-# observation terms a robot's joint encoders + IMU provide (base linear velocity and height scans need an
-# estimator or a map, which the bridge does not have)
+# observation terms a robot's joint encoders + IMU provide, or the bridge itself (the gait clock counts its
+# control periods); base linear velocity and height scans need an estimator or a map, which the bridge lacks
 ROBOT_OBSERVABLE = {"base_ang_vel", "projected_gravity", "joint_pos_rel", "joint_vel_rel", "last_action",
-                    "generated_commands"}
+                    "generated_commands", "gait_phase"}
 
 
 class BridgeInputError(ValueError):
@@ -96,36 +96,35 @@ class Bridge:
         self.policy, self.node, self.recorder, self.log = policy, node, recorder, log
         md = policy.metadata
         self.md = md
-        unobservable = [t["name"] for t in md["observation"]["terms"]
-                        if t["func"].rsplit(".", 1)[-1] not in ROBOT_OBSERVABLE]
+        unobservable = [t.name for t in md.observation.terms if t.kind not in ROBOT_OBSERVABLE]
         if unobservable:
             raise BridgeInputError(f"the policy observes {', '.join(unobservable)}, which joint encoders and an IMU do "
                                    "not measure; deploy a policy trained without them (e.g. a flat-terrain task "
                                    "without base_lin_vel)")
-        if "reference" in md:
+        if md.reference is not None:
             raise BridgeInputError("this is a motion-tracking (mimic) policy: it needs its reference clip served frame "
                                    "by frame, and the bridge serves /cmd_vel; check it in MuJoCo with "
                                    "./run.sh sim2mujoco --policy <policy.onnx>")
         for key in ("joint_pos_limits", "soft_joint_pos_limits", "terminations"):
-            if key not in md:
+            if not getattr(md, key):
                 raise BridgeInputError(f"the policy's metadata has no '{key}'; re-export it with this version's "
                                        "play.py (./run.sh play <task> --load_run <run>)")
-        self.joint_names = list(md["joint_names"])
+        self.joint_names = list(md.joint_names)
         self.n = len(self.joint_names)
-        self.period = float(md["policy_dt"])
-        self.default_q = np.asarray(md["default_joint_pos"], float)
-        self.kp = np.asarray(md["stiffness"], float)
-        self.kd = np.asarray(md["damping"], float)
-        self.effort_limit = np.asarray(md["effort_limit"], float)
-        self.limits = np.asarray(md["joint_pos_limits"], float)
-        self.soft_limits = np.asarray(md["soft_joint_pos_limits"], float)
-        self.action_scale = np.broadcast_to(np.asarray(md["action"]["scale"], float), (self.n,))
-        self.action_offset = np.broadcast_to(np.asarray(md["action"]["offset"], float), (self.n,))
+        self.period = md.policy_dt
+        self.default_q = np.asarray(md.default_joint_pos, float)
+        self.kp = np.asarray(md.stiffness, float)
+        self.kd = np.asarray(md.damping, float)
+        self.effort_limit = np.asarray(md.effort_limit, float)
+        self.limits = np.asarray(md.joint_pos_limits, float)
+        self.soft_limits = np.asarray(md.soft_joint_pos_limits, float)
+        self.action_scale = np.broadcast_to(np.asarray(md.action.scale, float), (self.n,))
+        self.action_offset = np.broadcast_to(np.asarray(md.action.offset, float), (self.n,))
         self.tilt_limit = self.cfg.tilt_limit
         if self.tilt_limit is None:
-            term = md["terminations"].get("bad_orientation")
+            term = md.terminations.get("bad_orientation")
             self.tilt_limit = float(term["params"]["limit_angle"]) if term else math.pi / 2
-        ranges = md.get("commands", {}).get("base_velocity", {})
+        ranges = md.command_ranges("base_velocity")
         self.cmd_ranges = np.array([ranges.get(k, [0.0, 0.0]) for k in ("lin_vel_x", "lin_vel_y", "ang_vel_z")], float)
         self.builder = ObservationBuilder(md)
         self.view = RobotView(self.default_q)
@@ -302,7 +301,7 @@ class Bridge:
                   "latency_p99_ms": f"{np.percentile(lat, 99):.3f}" if len(lat) else "n/a"}
         msg = msgs.DiagnosticArray(header=msgs.Header(stamp=msgs.Time.now()), status=[msgs.DiagnosticStatus(
             level=level, name="st_gym: policy bridge", message=f"{mode.value}: {self.sm.reason}",
-            hardware_id=self.md.get("task", ""), values=[msgs.KeyValue(k, v) for k, v in values.items()])])
+            hardware_id=self.md.task, values=[msgs.KeyValue(k, v) for k, v in values.items()])])
         self.pub_diag.write(msg)
         self._record("/diagnostics", msg)
 

@@ -20,10 +20,12 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
-from ..sim2mujoco.robot import MujocoRobot
+from ..metadata import ActionSpec, RobotSpec
+from ..mujoco_robot import MujocoRobot
 from . import msgs
 from .dds import LATCHED, SENSOR, Node
 
@@ -39,41 +41,33 @@ class Impairments:
     gyro_noise: float = 0.0  # [rad/s]
 
 
-def robot_params(mjcf: str | Path) -> dict:
-    """MujocoRobot's settings for a lus2 MJCF from the robot's description (not from any policy): its joints in
-    MJCF order, the 'stand' keyframe pose, armature and effort limits of the actuator groups, physics timing.
+def mjcf_robot_spec(mjcf: str | Path, armature: Callable[[str], float], effort_limit: Callable[[str], float],
+                    sim_dt: float, solver_substeps: int = 1) -> RobotSpec:
+    """A simulated robot's settings from its MJCF and its facts (not from any policy): the joints in MJCF order,
+    the 'stand' keyframe pose (else qpos0), ``armature(joint)`` and ``effort_limit(joint)``, physics timing.
     Gains stay zero until commanded."""
     import mujoco
-
-    from ..assets.lus2 import description as d
 
     model = mujoco.MjModel.from_xml_path(str(mjcf))
     names = [model.joint(j).name for j in range(model.njnt) if model.jnt_type[j] != int(mujoco.mjtJoint.mjJNT_FREE)]
     key = mujoco.mj_name2id(model, mujoco.mjtObj.mjOBJ_KEY, "stand")
     qpos = model.key_qpos[key] if key >= 0 else model.qpos0
-    groups = [d.actuator_group(n) for n in names]
     n = len(names)
-    return {
-        "joint_names": names,
-        "default_joint_pos": [float(qpos[model.jnt_qposadr[model.joint(nm).id]]) for nm in names],
-        "stiffness": [0.0] * n,
-        "damping": [0.0] * n,
-        "armature": [g.motor.armature for g in groups],
-        "effort_limit": [g.effort_limit for g in groups],
-        "action": {"scale": 1.0, "offset": [0.0] * n},
-        "sim_dt": d.PHYSICS_DT,
-        "decimation": 1,
-        "solver_substeps": d.SOLVER_SUBSTEPS,
-    }
+    return RobotSpec(joint_names=names,
+                     default_joint_pos=[float(qpos[model.jnt_qposadr[model.joint(nm).id]]) for nm in names],
+                     stiffness=[0.0] * n, damping=[0.0] * n, armature=[float(armature(nm)) for nm in names],
+                     effort_limit=[float(effort_limit(nm)) for nm in names],
+                     action=ActionSpec(scale=1.0, offset=[0.0] * n), sim_dt=sim_dt, decimation=1,
+                     solver_substeps=solver_substeps)
 
 
 class SimRobot:
-    def __init__(self, mjcf: str | Path, node: Node, impairments: Impairments | None = None,
+    def __init__(self, mjcf: str | Path, spec: RobotSpec, node: Node, impairments: Impairments | None = None,
                  joint_order: str = "mjcf", seed: int = 0, gantry: bool = True, log=print):
         if joint_order not in JOINT_ORDERS:
             raise ValueError(f"joint_order must be one of {', '.join(JOINT_ORDERS)}, got {joint_order!r}")
-        self.params = robot_params(mjcf)
-        self.robot = MujocoRobot(mjcf, self.params)
+        self.spec = spec
+        self.robot = MujocoRobot(mjcf, spec)
         self.robot.reset()
         self.imp = impairments or Impairments()
         self.rng = np.random.default_rng(seed)

@@ -3,4 +3,4 @@
 
 class PolicyMetadataError(ValueError):
     """The metadata names a joint the MJCF lacks, an observation term we cannot rebuild, a size that does
-    not match the ONNX graph, ...: the message says which and what was expected."""
+    not match the ONNX graph, an unknown format version, ...: the message says which and what was expected."""

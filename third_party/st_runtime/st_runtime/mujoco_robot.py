@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import PolicyMetadataError
+from .metadata import PolicyMetadata, RobotSpec
 
 
 class MujocoRobot:
@@ -19,19 +20,20 @@ class MujocoRobot:
     comes from the metadata; the MJCF's own actuators are left at zero and the PD torque is applied as a
     generalized force, so the MJCF's actuator settings cannot disagree with training."""
 
-    def __init__(self, mjcf: str | Path, metadata: dict):
+    def __init__(self, mjcf: str | Path, metadata: PolicyMetadata | RobotSpec | dict):
         import mujoco
 
+        spec = metadata if isinstance(metadata, RobotSpec) else PolicyMetadata.parse(metadata).robot
         self._mj = mujoco
         self.path = Path(mjcf)
         self.model = mujoco.MjModel.from_xml_path(str(self.path))
         self.data = mujoco.MjData(self.model)
-        m, md = self.model, metadata
-        self.joint_names = list(md["joint_names"])
-        substeps = int(md.get("solver_substeps", 1))
-        m.opt.timestep = float(md["sim_dt"]) / substeps
-        self.steps_per_action = int(md["decimation"]) * substeps
-        self.policy_dt = float(md["sim_dt"]) * int(md["decimation"])
+        m = self.model
+        self.joint_names = list(spec.joint_names)
+        substeps = int(spec.solver_substeps)
+        m.opt.timestep = float(spec.sim_dt) / substeps
+        self.steps_per_action = int(spec.decimation) * substeps
+        self.policy_dt = float(spec.policy_dt)
 
         free = [j for j in range(m.njnt) if m.jnt_type[j] == int(mujoco.mjtJoint.mjJNT_FREE)]
         if len(free) != 1:
@@ -50,19 +52,15 @@ class MujocoRobot:
         self.qadr = np.array([m.jnt_qposadr[j] for j in ids])
         self.dadr = np.array([m.jnt_dofadr[j] for j in ids])
         n = len(ids)
-        for key in ("default_joint_pos", "stiffness", "damping", "armature", "effort_limit"):
-            if len(md[key]) != n:
-                raise PolicyMetadataError(f"metadata '{key}' has {len(md[key])} values for {n} joints")
-        self.default_q = np.asarray(md["default_joint_pos"], float)
-        self.kp = np.asarray(md["stiffness"], float)
-        self.kd = np.asarray(md["damping"], float)
-        self.effort_limit = np.asarray(md["effort_limit"], float)
-        m.dof_armature[self.dadr] = np.asarray(md["armature"], float)
+        self.default_q = np.asarray(spec.default_joint_pos, float)
+        self.kp = np.asarray(spec.stiffness, float)
+        self.kd = np.asarray(spec.damping, float)
+        self.effort_limit = np.asarray(spec.effort_limit, float)
+        m.dof_armature[self.dadr] = np.asarray(spec.armature, float)
         m.dof_damping[self.dadr] = 0.0
         m.dof_frictionloss[self.dadr] = 0.0
-        action = md["action"]
-        self.action_scale = np.broadcast_to(np.asarray(action["scale"], float), (n,)).copy()
-        self.action_offset = np.broadcast_to(np.asarray(action["offset"], float), (n,)).copy()
+        self.action_scale = np.broadcast_to(np.asarray(spec.action.scale, float), (n,)).copy()
+        self.action_offset = np.broadcast_to(np.asarray(spec.action.offset, float), (n,)).copy()
         self.target = self.default_q.copy()
         self.torque = np.zeros(n)
         self.saturation = 0.0

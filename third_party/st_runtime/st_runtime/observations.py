@@ -9,10 +9,12 @@ value after a reset); terms are then concatenated. A height scan casts the expor
 from __future__ import annotations
 
 from collections import deque
+from dataclasses import replace
 
 import numpy as np
 
 from .errors import PolicyMetadataError
+from .metadata import ObservationTerm, PolicyMetadata
 
 
 def _base_lin_vel(robot, ctx, term):
@@ -45,32 +47,37 @@ def _generated_commands(robot, ctx, term):
 
 def _gait_phase(robot, ctx, term):
     """mdp.gait_phase: the clock counts policy steps since the start (the builder's reset)."""
-    angle = 2.0 * np.pi * ((ctx["step"] * ctx["dt"] / float(term["params"]["period"])) % 1.0)
+    angle = 2.0 * np.pi * ((ctx["step"] * ctx["dt"] / float(term.params["period"])) % 1.0)
     return np.array([np.sin(angle), np.cos(angle)])
 
 
 def _height_scan(robot, ctx, term):
     """Isaac Lab's: sensor body height - hit height - offset (the sensor body is where the rays hang from)."""
-    caster = term.get("ray_caster")
+    caster = term.ray_caster
     if caster is None:
-        raise PolicyMetadataError(f"observation term '{term['name']}' carries no ray-caster description; "
+        raise PolicyMetadataError(f"observation term '{term.name}' carries no ray-caster description; "
                                   "re-export the policy with this version's play.py")
     body = robot.model.body(caster["body"]).id
-    return robot.data.xpos[body][2] - robot.ray_hits_z(caster) - float(term["params"].get("offset", 0.5))
+    return robot.data.xpos[body][2] - robot.ray_hits_z(caster) - float(term.params.get("offset", 0.5))
 
 
 def _reference_root_pose_b(robot, ctx, term):
     """The reference root's position and orientation (rotation matrix's first two columns) in the robot's base
     frame (mdp.reference_root_pose_b); the mimic runner passes the reference root as ``reference``."""
     if ctx.get("reference") is None:
-        raise PolicyMetadataError(f"observation term '{term['name']}' needs the reference clip's root pose; run the "
+        raise PolicyMetadataError(f"observation term '{term.name}' needs the reference clip's root pose; run the "
                                   "policy on its clips (sim2mujoco serves them for a mimic policy)")
-    from refmotion_manager import quat
-
     ref_pos, ref_quat_wxyz = ctx["reference"]
     rot = robot.base_rot
-    rel = rot.T @ quat.to_matrix(np.asarray(ref_quat_wxyz, float))
+    rel = rot.T @ _quat_to_matrix(np.asarray(ref_quat_wxyz, float))
     return np.concatenate([rot.T @ (np.asarray(ref_pos, float) - robot.base_pos), rel[:, 0], rel[:, 1]])
+
+
+def _quat_to_matrix(q_wxyz: np.ndarray) -> np.ndarray:
+    w, x, y, z = q_wxyz / np.linalg.norm(q_wxyz)
+    return np.array([[1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)],
+                     [2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)],
+                     [2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)]])
 
 
 # Isaac Lab observation function name -> how to compute it here
@@ -91,28 +98,27 @@ TERMS = {
 class ObservationBuilder:
     """``build(robot, last_action, command) -> obs`` for the metadata's observation group."""
 
-    def __init__(self, metadata: dict):
-        obs = metadata["observation"]
-        self.policy_dt = float(metadata["policy_dt"]) if "policy_dt" in metadata \
-            else float(metadata["sim_dt"]) * int(metadata["decimation"])
+    def __init__(self, metadata: PolicyMetadata | dict):
+        md = PolicyMetadata.parse(metadata)
+        self.policy_dt = md.policy_dt
         self.terms = []
-        self._meta: dict[str, dict] = {}
-        for term in obs["terms"]:
-            func = term["func"].rsplit(".", 1)[-1]
-            if func not in TERMS:
+        self._meta: dict[str, ObservationTerm] = {}
+        for term in md.observation.terms:
+            if term.kind not in TERMS:
                 raise PolicyMetadataError(
-                    f"observation term '{term['name']}' ({term['func']}) cannot be rebuilt in MuJoCo; "
+                    f"observation term '{term.name}' ({term.func}) cannot be rebuilt in MuJoCo; "
                     f"supported: {', '.join(sorted(TERMS))}")
-            self.terms.append((term["name"], TERMS[func], int(term["dim"]), term.get("scale"), term.get("clip"),
-                               int(term.get("history_length") or 0)))
-            if "ray_caster" in term:  # the pattern as arrays once, not per step
-                caster = term["ray_caster"]
-                term = {**term, "ray_caster": {**caster, "ray_starts": np.asarray(caster["ray_starts"], float),
-                                               "ray_directions": np.asarray(caster["ray_directions"], float)}}
-            self._meta[term["name"]] = term
+            self.terms.append((term.name, TERMS[term.kind], int(term.dim), term.scale, term.clip,
+                               int(term.history_length or 0)))
+            if term.ray_caster is not None:  # the pattern as arrays once, not per step
+                caster = term.ray_caster
+                term = replace(term, ray_caster={**caster, "ray_starts": np.asarray(caster["ray_starts"], float),
+                                                 "ray_directions": np.asarray(caster["ray_directions"], float)})
+            self._meta[term.name] = term
         self.dim = sum(d * max(h, 1) for _, _, d, _, _, h in self.terms)
-        if self.dim != int(obs["dim"]):
-            raise PolicyMetadataError(f"observation terms add up to {self.dim} values, the metadata says {obs['dim']}")
+        if self.dim != md.observation.dim:
+            raise PolicyMetadataError(f"observation terms add up to {self.dim} values, the metadata says "
+                                      f"{md.observation.dim}")
         self.names = [t[0] for t in self.terms]
         self.reset()
 

@@ -7,15 +7,14 @@ from pathlib import Path
 import numpy as np
 
 from .errors import PolicyMetadataError
+from .metadata import PolicyMetadata, read_metadata
 
 
 class OnnxPolicy:
     """``policy(obs) -> action`` for one env; recurrent state is carried between calls until ``reset()``."""
 
-    def __init__(self, onnx_path: str | Path, metadata: dict | None = None):
+    def __init__(self, onnx_path: str | Path, metadata: PolicyMetadata | dict | None = None):
         import onnxruntime as ort
-
-        from st_rl.export import read_onnx_metadata
 
         self.path = Path(onnx_path)
         if not self.path.is_file():
@@ -23,11 +22,10 @@ class OnnxPolicy:
                                     "(export one with: ./run.sh play <task> --load_run <run>)")
         if self.path.suffix != ".onnx":
             raise PolicyMetadataError(f"expected an exported policy.onnx, got {self.path.name}")
-        try:  # a file the user gave: what onnx / onnxruntime cannot read is bad input, not a bug
-            self.metadata = metadata if metadata is not None else read_onnx_metadata(self.path)
+        self.metadata = PolicyMetadata.parse(metadata, str(self.path)) if metadata is not None \
+            else read_metadata(self.path)
+        try:  # a file the user gave: what onnxruntime cannot read is bad input, not a bug
             self.session = ort.InferenceSession(str(self.path), providers=["CPUExecutionProvider"])
-        except (ValueError, KeyError) as err:  # read_onnx_metadata's: not ONNX, no metadata
-            raise PolicyMetadataError(err.args[0] if err.args else str(err)) from None
         except Exception as err:  # noqa: BLE001 - onnx and onnxruntime raise their own, unrelated types
             first = (str(err).strip().splitlines() or [type(err).__name__])[0][:200]
             raise PolicyMetadataError(f"{self.path}: not a readable exported policy ({first})") from None
@@ -35,13 +33,13 @@ class OnnxPolicy:
         if "obs" not in inputs:
             raise PolicyMetadataError(f"{self.path.name}: no 'obs' input (inputs: {', '.join(inputs)})")
         self.obs_dim = int(inputs["obs"].shape[-1])
-        expected = int(self.metadata["observation"]["dim"])
+        expected = self.metadata.observation.dim
         if self.obs_dim != expected:
             raise PolicyMetadataError(f"{self.path.name}: the graph takes {self.obs_dim} observations, the metadata "
                                       f"describes {expected}")
         self._state_shapes = {n: i.shape for n, i in inputs.items() if n != "obs"}
         self._outputs = [o.name for o in self.session.get_outputs()]
-        self.action_dim = len(self.metadata["joint_names"])
+        self.action_dim = len(self.metadata.joint_names)
         self.reset()
 
     @property
