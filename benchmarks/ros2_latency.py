@@ -53,10 +53,10 @@ def main() -> None:
     p.add_argument("--estops", type=int, default=5, help="e-stop reactions to time")
     args = p.parse_args()
     import numpy as np
-    from st_runtime.ros2 import msgs
-    from st_runtime.ros2.dds import Node
 
     from legged_robots.ros2.demo import Operator
+    from st_runtime.ros2 import msgs
+    from st_runtime.ros2.dds import Node
 
     domain = random.randrange(100, 230)
     out = Path(tempfile.mkdtemp(prefix="st_gym_ros2_bench_"))

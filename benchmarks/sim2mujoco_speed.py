@@ -27,13 +27,13 @@ def main() -> None:
     p.add_argument("--seconds", type=float, default=20.0)
     args = p.parse_args()
     import numpy as np
-    from st_runtime.mujoco_robot import MujocoRobot
-    from st_runtime.observations import ObservationBuilder
-    from st_runtime.policy import OnnxPolicy
 
     from legged_robots.assets.lus2 import description as d
     from legged_robots.sim2mujoco.cli import robot_mjcf
     from legged_robots.sim2mujoco.scripted import write_constant_policy
+    from st_runtime.mujoco_robot import MujocoRobot
+    from st_runtime.observations import ObservationBuilder
+    from st_runtime.policy import OnnxPolicy
 
     if args.policy:
         policy = OnnxPolicy(args.policy)

@@ -63,12 +63,11 @@ def test_mimic_trains_resumes_plays_and_exports(tmp_path):
 def assert_mujoco_replays_the_reference_exactly(policy_path):
     """The robot written to the reference state after every step (a perfect tracker): the MuJoCo side's bodies,
     frames and joints line up with the clips' -- every clip reaches its end with ~0 error."""
-    from st_runtime.mujoco_robot import MujocoRobot
-    from st_runtime.policy import OnnxPolicy
-
     from legged_robots.sim2mujoco import mimic
     from legged_robots.sim2mujoco.cli import robot_mjcf
     from legged_robots.sim2mujoco.evaluate import Thresholds
+    from st_runtime.mujoco_robot import MujocoRobot
+    from st_runtime.policy import OnnxPolicy
 
     policy = OnnxPolicy(policy_path)
     md = policy.metadata

@@ -128,12 +128,12 @@ def _stamp() -> str:
 
 def run_bridge(args) -> int:
     import numpy as np
+
+    from legged_robots.sim2mujoco.cli import find_policy, output_dir
     from st_runtime.policy import OnnxPolicy
     from st_runtime.ros2.bag import BagRecorder
     from st_runtime.ros2.bridge import Bridge, BridgeConfig
     from st_runtime.ros2.dds import Node, domain_id
-
-    from legged_robots.sim2mujoco.cli import find_policy, output_dir
 
     path = find_policy(args)
     policy = OnnxPolicy(path)
@@ -186,19 +186,17 @@ def _sim_mjcf(args) -> Path:
         raise ValueError(f"the simulated robot knows lus2 only, got {args.robot!r}")
     variant = args.variant
     if variant is None and getattr(args, "policy", None):
-        from st_runtime.metadata import read_metadata
-
         from legged_robots.sim2mujoco.cli import robot_mjcf
+        from st_runtime.metadata import read_metadata
 
         return robot_mjcf(read_metadata(args.policy))
     return require(lus2_scene_mjcf(f"lus2_{variant or '27dof'}"))
 
 
 def run_sim(args) -> int:
+    from legged_robots.ros2 import lus2_sim_spec
     from st_runtime.ros2.dds import Node, domain_id
     from st_runtime.ros2.sim_robot import Impairments, SimRobot
-
-    from legged_robots.ros2 import lus2_sim_spec
 
     if not 0.0 <= args.drop < 1.0:
         raise ValueError(f"--drop is a probability in [0, 1), got {args.drop}")
@@ -217,13 +215,12 @@ def run_sim(args) -> int:
 
 
 def run_demo(args) -> int:
-    from st_runtime.metadata import read_metadata
-    from st_runtime.ros2.dds import Node
-
     from legged_robots.ros2.demo import Operator
     from legged_robots.sim2mujoco import evaluate
     from legged_robots.sim2mujoco.cli import output_dir
     from legged_robots.sim2mujoco.scenarios import DEFAULT_SCENARIOS, load_scenarios
+    from st_runtime.metadata import read_metadata
+    from st_runtime.ros2.dds import Node
 
     policy = Path(args.policy)
     md = read_metadata(policy)
@@ -281,11 +278,10 @@ def run_demo(args) -> int:
     line = (f"[ros2 demo] {scenario.name}: {'PASS' if passed else 'FAIL'} | survived {m['survival_s']:.1f} s | "
             f"{evaluate.tracking_line(m)}" + (f" | {'; '.join(failed)}" if failed else ""))
     if args.compare:
-        from st_runtime.mujoco_robot import MujocoRobot
-        from st_runtime.policy import OnnxPolicy
-
         from legged_robots.sim2mujoco.cli import robot_mjcf
         from legged_robots.sim2mujoco.scenarios import Scenario
+        from st_runtime.mujoco_robot import MujocoRobot
+        from st_runtime.policy import OnnxPolicy
 
         steps = int(round(args.seconds / md.policy_dt)) if args.seconds else scenario.num_timesteps
         short = Scenario(**{**vars(scenario), "num_timesteps": min(steps, scenario.num_timesteps)})

@@ -69,12 +69,11 @@ def main(argv=None) -> int:
     if args.video:  # before mujoco is first imported
         os.environ.setdefault("MUJOCO_GL", "egl")
 
-    from st_runtime.mujoco_robot import MujocoRobot
-    from st_runtime.policy import OnnxPolicy
-
     from legged_robots.sim2mujoco import evaluate, report
     from legged_robots.sim2mujoco.cli import find_policy, output_dir, robot_mjcf
     from legged_robots.sim2mujoco.scenarios import DEFAULT_SCENARIOS, load_scenarios, outside_trained_ranges
+    from st_runtime.mujoco_robot import MujocoRobot
+    from st_runtime.policy import OnnxPolicy
 
     thresholds, thresholds_used = load_thresholds(args.thresholds)  # bad files fail before anything runs
     scenarios = load_scenarios(args.scenarios) if args.scenarios else DEFAULT_SCENARIOS

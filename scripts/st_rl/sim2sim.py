@@ -71,13 +71,13 @@ def base_velocity_table(r: dict, policy_dt: float) -> str:
 def main(argv=None) -> int:
     args = parse_args(argv)
     import numpy as np
-    from st_runtime.mujoco_robot import MujocoRobot
-    from st_runtime.policy import OnnxPolicy
 
     from legged_robots.sim2mujoco.cli import find_policy, output_dir, robot_mjcf
     from legged_robots.sim2mujoco.compare import closed_loop, open_loop
     from legged_robots.sim2mujoco.isaac import IsaacLabRobot
     from legged_robots.sim2mujoco.scenarios import DEFAULT_SCENARIOS, load_scenarios
+    from st_runtime.mujoco_robot import MujocoRobot
+    from st_runtime.policy import OnnxPolicy
 
     path = find_policy(args)
     policy = OnnxPolicy(path)

@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 import pytest
+
 from st_runtime.ros2 import msgs
 from st_runtime.ros2.bridge import projected_gravity, tilt
 from st_runtime.safety import Mode, SafetyStateMachine

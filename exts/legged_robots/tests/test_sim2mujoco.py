@@ -11,15 +11,15 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 import torch
-from st_runtime.mujoco_robot import MujocoRobot
-from st_runtime.observations import ObservationBuilder
-from st_runtime.policy import OnnxPolicy
 from stand_check import hold_gains
 
 from legged_robots.assets.paths import lus2_scene_mjcf
 from legged_robots.sim2mujoco import PolicyMetadataError
 from legged_robots.sim2mujoco.compare import closed_loop, open_loop, split_terms
 from legged_robots.sim2mujoco.scripted import write_constant_policy
+from st_runtime.mujoco_robot import MujocoRobot
+from st_runtime.observations import ObservationBuilder
+from st_runtime.policy import OnnxPolicy
 
 pytestmark = pytest.mark.sim
 TASK = "St-Velocity-Flat-Lus2"

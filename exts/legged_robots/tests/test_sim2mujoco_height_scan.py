@@ -5,13 +5,13 @@ import numpy as np
 import pytest
 import torch
 from isaaclab.terrains import TerrainImporterCfg
-from st_runtime.mujoco_robot import MujocoRobot
-from st_runtime.observations import ObservationBuilder
 
 from legged_robots.assets.paths import GROUND_USD, lus2_scene_mjcf
 from legged_robots.sim2mujoco.compare import split_terms
 from legged_robots.tasks import make_env
 from legged_robots.tasks.utils.policy_metadata import policy_metadata
+from st_runtime.mujoco_robot import MujocoRobot
+from st_runtime.observations import ObservationBuilder
 
 pytestmark = pytest.mark.sim
 TASK = "St-Velocity-Rough-Lus2"

@@ -2,6 +2,7 @@
 
 import numpy as np
 import torch
+
 from st_runtime.metadata import PolicyMetadata
 from st_runtime.policy import OnnxPolicy
 

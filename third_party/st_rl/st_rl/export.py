@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+
 from st_runtime.metadata import PolicyMetadata
 
 

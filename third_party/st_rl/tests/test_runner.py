@@ -13,8 +13,8 @@ from toy_env import PointTargetEnv  # noqa: E402
 from st_rl.checkpoints import CheckpointError, find_checkpoint, find_run, read_checkpoint  # noqa: E402
 from st_rl.config import PolicyCfg, RunnerCfg  # noqa: E402
 from st_rl.export import export_policy, parity  # noqa: E402
-from st_runtime.metadata import PolicyMetadata, read_metadata  # noqa: E402
 from st_rl.runner import NonFiniteUpdatesError, OnPolicyRunner, TrainingStopped  # noqa: E402
+from st_runtime.metadata import PolicyMetadata, read_metadata  # noqa: E402
 
 
 def make_runner(log_dir=None, recurrent=False, env=None, infos=None, update_threads=None, max_nonfinite_updates=10):

@@ -8,6 +8,7 @@ import threading
 import time
 
 import numpy as np
+
 from st_runtime.ros2 import msgs
 from st_runtime.ros2.dds import LATCHED, SENSOR, Node
 

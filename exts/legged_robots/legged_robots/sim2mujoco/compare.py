@@ -9,6 +9,7 @@ compared step by step, which separates gain/armature/contact mismatches from the
 from __future__ import annotations
 
 import numpy as np
+
 from st_runtime.observations import ObservationBuilder
 
 from .evaluate import judged_steps, tracking_errors

@@ -6,6 +6,7 @@ import time
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
+
 from st_runtime.mujoco_robot import MujocoRobot
 from st_runtime.observations import ObservationBuilder
 from st_runtime.policy import OnnxPolicy

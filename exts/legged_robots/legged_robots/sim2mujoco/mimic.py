@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+
 from st_runtime.errors import PolicyMetadataError
 from st_runtime.metadata import PolicyMetadata
 from st_runtime.observations import ObservationBuilder

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
+
 from st_runtime.metadata import PolicyMetadata
 
 MODES = ("UNIFORM", "SINUSOIDAL", "STEP")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import torch
+
 from st_runtime.metadata import PolicyMetadata
 
 

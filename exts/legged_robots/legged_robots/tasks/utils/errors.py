@@ -11,10 +11,9 @@ class UsageError(ValueError):
 
 
 def user_error_types() -> tuple[type[BaseException], ...]:
-    from st_runtime.errors import PolicyMetadataError
-
     from legged_robots.physics import PhysicsPresetError
     from st_rl.checkpoints import CheckpointError
+    from st_runtime.errors import PolicyMetadataError
 
     from .overrides import OverrideError
 

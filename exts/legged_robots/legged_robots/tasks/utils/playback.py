@@ -174,11 +174,10 @@ def report_export(paths: dict, out_dir: Path, recorded) -> bool:
 
 def play_exported(args, task_id: str, env_cfg, agent_cfg) -> int:
     """Run an exported ONNX policy (its metadata checked against the env) and report; export nothing."""
-    from st_runtime.policy import OnnxPolicy
-
     from legged_robots.sim2mujoco.cli import output_dir
     from legged_robots.tasks.utils.errors import UsageError
     from legged_robots.tasks.utils.launch import make_vec_env, resolve_device
+    from st_runtime.policy import OnnxPolicy
 
     if args.load_run or args.checkpoint:
         raise UsageError("--policy runs an exported policy.onnx, --load_run/--checkpoint a training checkpoint: "

@@ -9,6 +9,7 @@ re-derives joint order or gains.
 from __future__ import annotations
 
 import torch
+
 from st_runtime.metadata import SCHEMA_VERSION as FORMAT_VERSION  # noqa: E402 - the contract's version
 
 
