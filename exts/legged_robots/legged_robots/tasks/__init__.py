@@ -3,9 +3,15 @@
 Isaac Lab finds it through the ``isaaclab.tasks`` entry-point group (see ``pyproject.toml``).
 """
 
-from .config import lus2  # noqa: F401  (registers the lus2 tasks)
-from .config.lus2.registry import ROBOT_DEFAULT_TASK, TASKS
+import gymnasium as gym
+
+from .config import lus2  # registers the lus2 tasks
+from .config.lus2 import ROBOT_DEFAULT_TASK
 from .utils.errors import UsageError
+
+# task id -> its entry points (``env_cfg_entry_point``, ``st_rl_cfg_entry_point``, ...), as registered
+TASKS: dict[str, dict[str, str]] = {task_id: {k: v for k, v in spec.kwargs.items() if k.endswith("_entry_point")}
+                                    for task_id, spec in gym.registry.items() if spec.entry_point == lus2.ENV}
 
 
 class UnknownTaskError(UsageError):

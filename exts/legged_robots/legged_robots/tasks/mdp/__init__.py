@@ -1,15 +1,59 @@
-"""MDP terms for our tasks: Isaac Lab's own (``isaaclab.envs.mdp`` and the velocity-task terms) plus ours.
+"""MDP terms for our tasks: Isaac Lab's own that our configs use (imported by name below, from ``isaaclab.envs.mdp``
+and the velocity task's ``isaaclab_tasks.core.velocity.mdp``) plus ours.
 
-Configs import this one module (``from legged_robots.tasks import mdp``). Our own terms live beside it,
-one file per manager: ``rewards.py``, ``observations.py``, ``curriculums.py``, ``terminations.py``; AMP's
-terms (style frame, reference reset, style goal) in ``amp.py``, mimic's (reference command, tracking rewards,
-adaptive terminations) in ``mimic.py``. A name defined in ours
-wins; anything else is looked up in Isaac Lab's mdp modules.
+Configs import this one module (``from legged_robots.tasks import mdp``). Our own terms live beside it, one file
+per manager: ``rewards.py``, ``observations.py``, ``curriculums.py``, ``terminations.py``; AMP's terms (style
+frame, reference resets, style goal) in ``amp.py``, mimic's (reference command, tracking rewards, adaptive
+terminations) in ``mimic.py``. To use another Isaac Lab term, add it to the imports here.
 """
 
 from __future__ import annotations
 
-import importlib
+from isaaclab.envs.mdp import (  # noqa: F401
+    JointPositionActionCfg,
+    UniformVelocityCommandCfg,
+    action_rate_l2,
+    applied_torque_limits,
+    apply_external_force_torque,
+    bad_orientation,
+    base_ang_vel,
+    base_lin_vel,
+    base_pos_z,
+    body_incoming_wrench,
+    contact_forces,
+    generated_commands,
+    height_scan,
+    is_alive,
+    is_terminated,
+    joint_acc_l2,
+    joint_deviation_l1,
+    joint_pos_limits,
+    joint_pos_rel,
+    joint_torques_l2,
+    joint_vel_limits,
+    joint_vel_rel,
+    last_action,
+    projected_gravity,
+    push_by_setting_velocity,
+    randomize_actuator_gains,
+    randomize_joint_parameters,
+    randomize_rigid_body_com,
+    randomize_rigid_body_mass,
+    randomize_rigid_body_material,
+    reset_joints_by_offset,
+    reset_root_state_uniform,
+    root_height_below_minimum,
+    root_quat_w,
+    time_out,
+    undesired_contacts,
+)
+from isaaclab_tasks.core.velocity.mdp import (  # noqa: F401
+    feet_air_time_positive_biped,
+    feet_slide,
+    terrain_levels_vel,
+    track_ang_vel_z_world_exp,
+    track_lin_vel_xy_yaw_frame_exp,
+)
 
 from .amp import StyleCommand, StyleCommandCfg, reset_from_reference, style_frame, track_style_goal_exp  # noqa: F401
 from .curriculums import command_velocity_levels, ramp_reward_weight  # noqa: F401
@@ -38,15 +82,3 @@ from .rewards import (  # noqa: F401
     feet_swing_height,
 )
 from .terminations import physics_blowup  # noqa: F401
-
-_FALLBACKS = ("isaaclab_tasks.core.velocity.mdp", "isaaclab.envs.mdp")
-
-
-def __getattr__(name: str):
-    for module_name in _FALLBACKS:
-        module = importlib.import_module(module_name)
-        try:
-            return getattr(module, name)
-        except AttributeError:
-            continue
-    raise AttributeError(f"no MDP term {name!r} in legged_robots.tasks.mdp or Isaac Lab's mdp modules")

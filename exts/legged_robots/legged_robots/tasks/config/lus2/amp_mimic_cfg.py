@@ -1,13 +1,12 @@
-"""The lus2 settings people tune most, in one place (the design's ``amp_mimic_cfg.py``, section 3.8).
+"""Motion data, AMP and mimic settings for lus2, plus the run-wide ones the design puts here (section 3.8: env
+count, 21 or 27 joints, exploration noise, episode length).
 
-The env configs read these as their defaults; every one can still be overridden per run from the command
-line, e.g. ``env.rewards.feet_slide.weight=-0.5`` or ``env.scene.num_envs=1024``. Motion-data settings
-(motion_files, style fields, ...) join this module with the AMP / mimic tasks.
+The velocity task's reward weights, schedules and command ranges are written at their terms in
+``rough_env_cfg.py``. Every value can still be overridden per run from the command line, e.g.
+``env.ref_motion.random_start=false`` or ``env.scene.num_envs=1024``.
 """
 
 from __future__ import annotations
-
-import math
 
 NUM_ENVS = 4096  # on a GPU; train.py picks a CPU-sized count without one
 # Initial exploration noise of the policy (std of its Gaussian, in action units: x 0.25 rad). Measured on
@@ -17,64 +16,6 @@ NUM_ENVS = 4096  # on a GPU; train.py picks a CPU-sized count without one
 INIT_NOISE_STD = 1.2
 USING_21_JOINT = False  # `./run.sh train lus2` trains the 21-joint robot when True
 EPISODE_LENGTH_S = 20.0
-
-# Task rewards (design 3.4) and their example weights.
-REWARD_WEIGHTS: dict[str, float] = {
-    "termination_penalty": -450.0,
-    "alive": 5.0,
-    "track_lin_vel_xy_exp": 2.0,
-    "track_ang_vel_z_exp": 2.0,
-    "feet_air_time": 0.8,
-    "feet_slide": -1.0,
-    "joint_deviation_hip": -0.1,
-    "joint_deviation_feet": -0.1,
-    "joint_deviation_arms": -0.1,
-    "joint_deviation_wrist": -0.2,
-    "joint_deviation_torso": -0.1,
-    "energy_cost": -2.0e-7,
-    "feet_parallel_v1": 1.0,
-    "undesired_contacts": -20.0,
-    "feet_stumble": -500.0,
-    "action_smoothness_2": -5.0e-2,
-    "action_rate_l2": -5.0e-2,
-    "dof_acc_l2": -1.0e-8,
-    "dof_torques_l2": -4.0e-6,
-    "dof_pos_limits": -10.0,
-    "dof_vel_limits": -5.0,
-    "dof_torques_limits": -1.0,
-    "contact_forces": -2.0e-5,
-    # ours (not in the design): the gait clock's terms, see GAIT_PERIOD_S
-    "feet_gait": 0.5,
-    "feet_swing_height": -20.0,
-}
-
-# Reward-weight curriculum (design 3.3): reward term -> (weight, env steps after which it applies).
-REWARD_SCHEDULES: dict[str, tuple[float, int]] = {
-    "alive": (1.0, 500),
-    "action_rate_l2": (-0.1, 500),
-    "action_smoothness_2": (-0.1, 500),
-    "dof_torques_l2": (-1.0e-6, 1000),
-    "dof_acc_l2": (-5.0e-8, 1000),
-    "contact_forces": (-1.0e-4, 1000),
-}
-REWARD_RAMP_STEPS = 0  # > 0: move to the scheduled weight linearly over this many steps instead of at once
-
-# Velocity command (design 3.6) and how far its curriculum may widen it.
-COMMAND_RANGES = {"lin_vel_x": (-0.2, 0.2), "lin_vel_y": (-0.1, 0.1), "ang_vel_z": (-0.1, 0.1),
-                  "heading": (-math.pi, math.pi)}
-COMMAND_RESAMPLING_S = (5.0, 10.0)
-COMMAND_LIMITS = {"lin_vel_x": (-1.0, 1.0), "lin_vel_y": (-0.5, 0.5), "ang_vel_z": (-1.0, 1.0)}
-
-# A gait clock (ours, not the design's): the policy sees sin/cos of a phase running with period GAIT_PERIOD_S,
-# `feet_gait` pays for each foot down when the clock says stance (the first GAIT_STANCE_RATIO of its cycle; the
-# right foot half a period after the left; both down when asked to stand) and `feet_swing_height` for a swing
-# foot GAIT_SWING_HEIGHT above the other. Measured without it (policies/wip_lus2_walk): 8 M env-steps of a
-# policy that balances and stands at 0.5 m/s; stepping had to be discovered from standing.
-GAIT_PERIOD_S = 0.8
-GAIT_STANCE_RATIO = 0.55
-GAIT_SWING_HEIGHT = 0.08  # m
-
-POLICY_HISTORY_LENGTH = 0  # > 0: the policy sees that many past frames of each proprioceptive term
 
 # ---------------------------------------------------------------------------------------------------------
 # Motion data and AMP (design 3.8); the AMP tasks read these (tasks/config/lus2/amp_env_cfg.py), every one

@@ -4,17 +4,36 @@ names mapped to skrl's, see ``tasks/utils/agent_cfgs.py``): the numbers live the
 
 from legged_robots.tasks.utils.agent_cfgs import skrl_ppo_cfg
 
-from . import st_rl_ppo_cfg as _st
+from . import st_rl_ppo_cfg as st
 
 
-def _entry(st_cfg_class):
-    def make() -> dict:
-        return skrl_ppo_cfg(st_cfg_class())
-
-    make.__name__ = make.__qualname__ = st_cfg_class.__name__
-    return make
+def Lus2FlatPPORunnerCfg() -> dict:
+    return skrl_ppo_cfg(st.Lus2FlatPPORunnerCfg())
 
 
-for _name in dir(_st):
-    if _name.endswith("PPORunnerCfg") and "LSTM" not in _name:
-        globals()[_name] = _entry(getattr(_st, _name))
+def Lus2_21dofFlatPPORunnerCfg() -> dict:
+    return skrl_ppo_cfg(st.Lus2_21dofFlatPPORunnerCfg())
+
+
+def Lus2RoughPPORunnerCfg() -> dict:
+    return skrl_ppo_cfg(st.Lus2RoughPPORunnerCfg())
+
+
+def Lus2_21dofRoughPPORunnerCfg() -> dict:
+    return skrl_ppo_cfg(st.Lus2_21dofRoughPPORunnerCfg())
+
+
+def Lus2AmpFlatPPORunnerCfg() -> dict:
+    return skrl_ppo_cfg(st.Lus2AmpFlatPPORunnerCfg())
+
+
+def Lus2_21dofAmpFlatPPORunnerCfg() -> dict:
+    return skrl_ppo_cfg(st.Lus2_21dofAmpFlatPPORunnerCfg())
+
+
+def Lus2MimicFlatPPORunnerCfg() -> dict:
+    return skrl_ppo_cfg(st.Lus2MimicFlatPPORunnerCfg())
+
+
+def Lus2_21dofMimicFlatPPORunnerCfg() -> dict:
+    return skrl_ppo_cfg(st.Lus2_21dofMimicFlatPPORunnerCfg())
