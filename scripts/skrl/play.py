@@ -27,7 +27,7 @@ def main(argv=None) -> int:
 
     from legged_robots.physics import resolve_physics
     from legged_robots.tasks.utils.agent_cfgs import skrl_cfg
-    from legged_robots.tasks.utils.launch import log_root, resolve_device
+    from legged_robots.tasks.utils.launch import log_root, resolve_device, with_run_presets
     from legged_robots.tasks.utils.playback import print_stats, report_export, report_style, rollout, video
     from legged_robots.tasks.utils.policy_metadata import policy_metadata
     from legged_robots.tasks.utils.skrl_runner import SkrlTraining, checkpoint_infos, export_actor, skrl_env
@@ -35,6 +35,10 @@ def main(argv=None) -> int:
 
     checkpoint = find_checkpoint(find_run(log_root("skrl") / agent_cfg.experiment_name, args.load_run),
                                  args.checkpoint)
+    overrides = with_run_presets(args.overrides, checkpoint, "play")
+    if overrides != list(args.overrides):  # the robot model the policy was trained with
+        args.overrides = overrides
+        task_id, env_cfg, agent_cfg = prepare_play(args)
     env_cfg.sim.device = agent_cfg.device = args.device = resolve_device(args.device)
     if args.num_envs is not None:
         env_cfg.scene.num_envs = args.num_envs

@@ -40,7 +40,13 @@ def main(argv=None) -> int:
     if args.policy:
         return play_exported(args, task_id, env_cfg, agent_cfg)
 
-    from legged_robots.tasks.utils.launch import LOG_ROOT, checkpoint_infos, make_vec_env, resolve_device
+    from legged_robots.tasks.utils.launch import (
+        LOG_ROOT,
+        checkpoint_infos,
+        make_vec_env,
+        resolve_device,
+        with_run_presets,
+    )
     from legged_robots.tasks.utils.playback import print_stats, report_export, report_style, rollout, video
     from legged_robots.tasks.utils.policy_metadata import policy_metadata
     from st_rl.checkpoints import find_checkpoint, find_run
@@ -48,6 +54,10 @@ def main(argv=None) -> int:
     from st_rl.runner import OnPolicyRunner
 
     checkpoint = find_checkpoint(find_run(LOG_ROOT / agent_cfg.experiment_name, args.load_run), args.checkpoint)
+    overrides = with_run_presets(args.overrides, checkpoint, "play")
+    if overrides != list(args.overrides):  # the robot model the policy was trained with
+        args.overrides = overrides
+        task_id, env_cfg, agent_cfg = prepare_play(args)
     env_cfg.sim.device = agent_cfg.device = args.device = resolve_device(args.device)
     if args.num_envs is not None:
         env_cfg.scene.num_envs = args.num_envs

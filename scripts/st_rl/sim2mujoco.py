@@ -55,6 +55,9 @@ def parse_args(argv=None):
                    help="state latency of the IMU and joint readings [ms], at physics-step resolution; several "
                         "values sweep it: every scenario at each, the largest latency each survives and passes, a "
                         "plot (default: 0)")
+    p.add_argument("--actuator_delay_ms", type=NON_NEGATIVE, default=0.0, metavar="MS",
+                   help="a policy trained with the real-actuator model (presets=real_actuators): the command delay to "
+                        "run its motors with, rounded to physics steps (default 0; the metadata: the trained range)")
     p.add_argument("--sim2sim", action="store_true", help="also run Isaac Lab (Newton) and report the joint gap")
     p.add_argument("--clips", nargs="+", help="mimic policy: the clips to run (default: all it was trained on)")
     p.add_argument("--motions", help="mimic policy: folder of its clip files (default: our shipped clips)")
@@ -86,6 +89,18 @@ def main(argv=None) -> int:
     if md.reference is not None:
         return run_mimic(args, path, policy, robot, mjcf, thresholds, out)
     latencies = sorted(set(args.latency_ms or [0.0]))
+    if md.actuators is not None:
+        lo, hi = md.actuators.delay_steps
+        delay = int(round(args.actuator_delay_ms / 1000.0 / md.sim_dt))
+        robot.set_actuator(delay_steps=delay)
+        print(f"[sim2mujoco] actuators: {md.actuators.model}, command delay {delay * md.sim_dt * 1000:g} ms "
+              f"(trained {lo * md.sim_dt * 1000:g}-{hi * md.sim_dt * 1000:g} ms), strength 1 (trained "
+              f"{md.actuators.strength_range[0]:g}-{md.actuators.strength_range[1]:g})")
+    elif args.actuator_delay_ms:
+        raise ValueError("--actuator_delay_ms: this policy was trained with ideal actuators (no delay model)")
+    else:
+        print("[sim2mujoco] actuators: ideal PD (the metadata carries no actuator model: trained without one, or "
+              "exported before it existed)")
     if args.clips or args.motions or args.isaac_eval:
         raise ValueError("--clips, --motions and --isaac_eval are for mimic policies; this one follows velocity "
                          "commands")
@@ -102,7 +117,8 @@ def main(argv=None) -> int:
     if args.sim2sim:
         from legged_robots.sim2mujoco.isaac import IsaacLabRobot
 
-        isaac = IsaacLabRobot(md.task, md.joint_names)
+        isaac = IsaacLabRobot(md.task, md.joint_names, real_actuators=md.actuators is not None)
+        isaac.set_actuator(robot.delay_steps)
     rows = []
     try:
         for latency, sc in ((lat, sc) for lat in latencies for sc in scenarios):

@@ -59,6 +59,21 @@ class ActionSpec:
 
 
 @dataclass
+class ActuatorModel:
+    """An explicit motor model (absent: ideal PD inside the solver, recomputed every integration step). Per physics
+    step (``sim_dt``) the torque ``strength * clip_dc(kp (q*_{t-k} - q) - kd qd)`` is computed once and held through
+    the solver's substeps; ``q*_{t-k}`` is the joint target of ``k`` physics steps ago, ``clip_dc`` a DC motor's
+    torque-speed curve ``saturation_effort (+-1 - qd / velocity_limit)`` capped at the effort limit. Training drew
+    ``k`` from ``delay_steps`` and the strength from ``strength_range`` per episode; a runtime picks one of each."""
+
+    model: str  # "delayed_dc_motor"
+    delay_steps: list[int]  # [min, max] physics steps
+    strength_range: list[float]  # [min, max]
+    saturation_effort: list[float]  # per joint [N m]
+    velocity_limit: list[float]  # per joint, the no-load speed [rad/s]
+
+
+@dataclass
 class RobotSpec:
     """What a simulated robot needs to be driven as in training (a subset of the policy metadata, or a robot's
     own description when no policy is involved, as for the ROS 2 simulated robot)."""
@@ -73,6 +88,7 @@ class RobotSpec:
     sim_dt: float
     decimation: int
     solver_substeps: int = 1
+    actuators: ActuatorModel | None = None
 
     def __post_init__(self):
         n = len(self.joint_names)
@@ -81,6 +97,16 @@ class RobotSpec:
                 raise PolicyMetadataError(f"metadata '{key}' has {len(getattr(self, key))} values for {n} joints")
         if isinstance(self.action, dict):
             self.action = ActionSpec(**self.action)
+        if isinstance(self.actuators, dict):
+            self.actuators = ActuatorModel(**self.actuators)
+        if self.actuators is not None:
+            a = self.actuators
+            if a.model != "delayed_dc_motor":
+                raise PolicyMetadataError(f"actuator model {a.model!r}: this runtime knows 'delayed_dc_motor'")
+            for key in ("saturation_effort", "velocity_limit"):
+                if len(getattr(a, key)) != n:
+                    raise PolicyMetadataError(f"metadata 'actuators.{key}' has {len(getattr(a, key))} values for "
+                                              f"{n} joints")
 
     @property
     def policy_dt(self) -> float:
@@ -109,6 +135,7 @@ class PolicyMetadata:
     commands: dict[str, dict[str, list[float]]] = field(default_factory=dict)  # name -> trained ranges
     terminations: dict[str, dict[str, Any]] = field(default_factory=dict)  # what ended a training episode
     quaternion_convention: str = "xyzw"
+    actuators: ActuatorModel | None = None  # None: ideal PD (exported before the actuator model, or trained without)
     reference: dict[str, Any] | None = None  # mimic: the clips a deployment must serve
     checkpoint: str | None = None
     recurrent: bool = False
@@ -140,6 +167,8 @@ class PolicyMetadata:
             obs["terms"] = [ObservationTerm(**t) for t in obs["terms"]]
             args["observation"] = ObservationLayout(**obs)
             args["action"] = ActionSpec(**value["action"])
+            if value.get("actuators") is not None:
+                args["actuators"] = ActuatorModel(**value["actuators"])
             md = cls(**args, extra={k: v for k, v in value.items() if k not in known})
         except (TypeError, KeyError) as err:
             raise PolicyMetadataError(f"{source}: malformed metadata ({err})") from None
@@ -201,7 +230,7 @@ class PolicyMetadata:
         return RobotSpec(joint_names=self.joint_names, default_joint_pos=self.default_joint_pos,
                          stiffness=self.stiffness, damping=self.damping, armature=self.armature,
                          effort_limit=self.effort_limit, action=self.action, sim_dt=self.sim_dt,
-                         decimation=self.decimation, solver_substeps=self.solver_substeps)
+                         decimation=self.decimation, solver_substeps=self.solver_substeps, actuators=self.actuators)
 
     def command_ranges(self, name: str = "base_velocity") -> dict[str, list[float]]:
         """The ranges the command ``name`` had reached when the policy was exported ({} if unknown)."""

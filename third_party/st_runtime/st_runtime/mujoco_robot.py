@@ -64,6 +64,13 @@ class MujocoRobot:
         self.target = self.default_q.copy()
         self.torque = np.zeros(n)
         self.saturation = 0.0
+        self.substeps = substeps
+        self.actuators = spec.actuators  # None: ideal PD every integration step (as implicit PD in the solver)
+        if self.actuators is not None:
+            self._sat = np.asarray(self.actuators.saturation_effort, float)
+            self._vmax = np.asarray(self.actuators.velocity_limit, float)
+            self._vel_at_limit = self._vmax * (1.0 + self.effort_limit / self._sat)
+        self.set_actuator(0, 1.0)
         self._robot_root = int(m.body_rootid[self.base_body])  # the robot's top body below the world
         self._key = mujoco.mj_name2id(m, mujoco.mjtObj.mjOBJ_KEY, "stand")
         self.set_latency(0.0, 0.0)
@@ -89,6 +96,8 @@ class MujocoRobot:
             d.qvel[self.dadr] = joint_vel
         d.ctrl[:] = 0.0
         self.target = self.default_q.copy()
+        self._targets.clear()  # until a new target has waited out the delay the motors hold the reset pose (as Isaac
+        self._targets.append(d.qpos[self.qadr].copy())  # Lab's DelayedDCMotor)
         self.torque = np.zeros(len(self.joint_names))
         self.saturation = 0.0
         mj.mj_forward(m, d)
@@ -210,6 +219,27 @@ class MujocoRobot:
             return self
         return _Sensed(self, self._history, self.latency_steps)
 
+    # ------------------------------------------------------------------ actuators
+    def set_actuator(self, delay_steps: int = 0, strength: float = 1.0) -> None:
+        """The explicit actuator model's command delay [physics steps] and strength for the next run (training drew
+        them per episode from the metadata's ranges); ignored by ideal actuators."""
+        if delay_steps < 0 or strength <= 0:
+            raise ValueError(f"actuator delay must be >= 0 steps and strength > 0, got {delay_steps}, {strength}")
+        self.delay_steps, self.strength = int(delay_steps), float(strength)
+        self._targets: deque = deque(maxlen=self.delay_steps + 1)
+        self._targets.append(self.data.qpos[self.qadr].copy())  # the motors hold the pose they are at
+
+    def _explicit_torque(self, q: np.ndarray, qd: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(applied, wanted) torque of the explicit model for this physics step (the delayed target, DC clip,
+        strength); the wanted one is the PD torque before any limit."""
+        self._targets.append(self.target.copy())
+        target = self._targets[0]  # delay_steps ago (the oldest kept, until that many were sent since the reset)
+        wanted = self.kp * (target - q) - self.kd * qd
+        v = np.clip(qd, -self._vel_at_limit, self._vel_at_limit)
+        top = np.minimum(self._sat * (1.0 - v / self._vmax), self.effort_limit)
+        bottom = np.maximum(self._sat * (-1.0 - v / self._vmax), -self.effort_limit)
+        return self.strength * np.clip(wanted, bottom, top), wanted
+
     # ------------------------------------------------------------------ stepping
     def apply_action(self, action: np.ndarray) -> None:
         """Joint targets = offset + scale * action (the training action term)."""
@@ -223,10 +253,13 @@ class MujocoRobot:
             d.qvel[0:2] += np.asarray(push_velocity, float)[:2]
         saturated = 0
         recording = self._history.maxlen > 1  # the sensors see every physics step (their latency counts in them)
-        for _ in range(self.steps_per_action):
+        for i in range(self.steps_per_action):
             q, qd = d.qpos[self.qadr], d.qvel[self.dadr]
-            wanted = self.kp * (self.target - q) - self.kd * qd
-            tau = np.clip(wanted, -self.effort_limit, self.effort_limit)
+            if self.actuators is None:  # ideal PD, recomputed every integration step
+                wanted = self.kp * (self.target - q) - self.kd * qd
+                tau = np.clip(wanted, -self.effort_limit, self.effort_limit)
+            elif i % self.substeps == 0:  # explicit: once per physics step, held through its substeps
+                tau, wanted = self._explicit_torque(q, qd)
             saturated += int(np.count_nonzero(np.abs(wanted) >= self.effort_limit))
             d.qfrc_applied[self.dadr] = tau
             mj.mj_step(m, d)

@@ -10,15 +10,25 @@ from isaaclab.actuators import ImplicitActuatorCfg
 from isaaclab.assets.articulation import ArticulationCfg
 from isaaclab_newton.sim.schemas import NewtonArticulationCfg
 
+from .actuators import DelayedDCMotorCfg
 from .lus2 import description as d
 from .paths import lus2_usd, require
 
 SOFT_JOINT_POS_LIMIT_FACTOR = 0.9
 SPAWN_CLEARANCE = 0.02  # spawn the feet this far above the ground [m]
 
+# The real-robot actuator model (``presets=real_actuators``). Assumptions, not vendor data (lus2's description has no
+# torque constant or no-load speed): the DC motor's stall torque is the group's effort limit and its no-load speed
+# the joint velocity limit, so torque falls linearly to zero at the velocity limit (Isaac Lab's A1 convention);
+# command delay 0-20 ms (0-4 physics steps of 5 ms: a 50 Hz policy over EtherCAT or a ROS 2 link, what the
+# bridge's latency benchmark and public humanoid deployments report); motor strength +-10 % per env.
+REAL_DELAY_STEPS = (0, 4)
+REAL_STRENGTH_RANGE = (0.9, 1.1)
 
-def actuator_cfgs(variant: d.Variant) -> dict[str, ImplicitActuatorCfg]:
-    """One implicit PD actuator group per ``description.ACTUATOR_GROUPS`` entry that has joints here."""
+
+def actuator_cfgs(variant: d.Variant, real: bool = False) -> dict:
+    """One actuator group per ``description.ACTUATOR_GROUPS`` entry that has joints here: implicit PD in the solver,
+    or (``real``) the real-robot model, ``DelayedDCMotorCfg``."""
     import re
 
     out = {}
@@ -26,16 +36,23 @@ def actuator_cfgs(variant: d.Variant) -> dict[str, ImplicitActuatorCfg]:
         patterns = [p for p in g.joint_patterns if any(re.fullmatch(p, j) for j in variant.joints)]
         if not patterns:
             continue  # e.g. the 21-joint variant has no wrist joints
-        out[g.name] = ImplicitActuatorCfg(
-            joint_names_expr=patterns,
-            stiffness=g.motor.stiffness,
-            damping=g.motor.damping,
-            armature=g.motor.armature,
-            joint_effort_limit=g.effort_limit,
-            actuator_effort_limit=g.effort_limit,
-            actuator_velocity_limit=g.velocity_limit,
-        )
+        common = dict(joint_names_expr=patterns, stiffness=g.motor.stiffness, damping=g.motor.damping,
+                      armature=g.motor.armature, joint_effort_limit=g.effort_limit,
+                      actuator_effort_limit=g.effort_limit, actuator_velocity_limit=g.velocity_limit)
+        out[g.name] = DelayedDCMotorCfg(**common, saturation_effort=g.effort_limit, min_delay=REAL_DELAY_STEPS[0],
+                                        max_delay=REAL_DELAY_STEPS[1], strength_range=REAL_STRENGTH_RANGE) \
+            if real else ImplicitActuatorCfg(**common)
     return out
+
+
+def actuator_presets(variant_name: str) -> dict:
+    """The task configs' actuators: implicit PD by default, the real-robot model with ``presets=real_actuators``
+    (Isaac Lab's preset selection)."""
+    from isaaclab_tasks.utils import preset
+
+    variant = d.get_variant(variant_name)
+    real = actuator_cfgs(variant, real=True)
+    return {name: preset(default=cfg, real_actuators=real[name]) for name, cfg in actuator_cfgs(variant).items()}
 
 
 def lus2_articulation_cfg(variant_name: str = "lus2_27dof") -> ArticulationCfg:

@@ -10,9 +10,10 @@ class IsaacLabRobot:
     """The task's play variant with one env, the nominal robot, no noise, and commands set from outside."""
 
     def __init__(self, task: str, joint_names: list[str] | None = None, device: str = "cpu",
-                 physics: str | None = None):
+                 physics: str | None = None, real_actuators: bool = False):
         """``joint_names``: the policy's joint order (default: the env's action order, as exported);
-        ``physics``: a preset name (default: the device's)."""
+        ``physics``: a preset name (default: the device's); ``real_actuators``: the real-actuator model
+        (``presets=real_actuators``) at a fixed delay and full strength (``set_actuator``), as the MuJoCo side."""
         import torch
 
         from legged_robots.tasks import make_env
@@ -31,8 +32,9 @@ class IsaacLabRobot:
 
         self._torch = torch
         self.task = task.removesuffix("-Play")
-        self.env = make_env(f"{self.task}-Play", num_envs=1, device=device, edit=edit,
-                            overrides=[f"physics={physics}"] if physics else ())
+        overrides = ([f"physics={physics}"] if physics else []) + (["presets=real_actuators"] if real_actuators else [])
+        self.env = make_env(f"{self.task}-Play", num_envs=1, device=device, edit=edit, overrides=overrides)
+        self.actuator_delay_steps = 0
         self.u = self.env.unwrapped
         self.robot = self.u.scene["robot"]
         self.cmd = self.u.command_manager.get_term("base_velocity")
@@ -68,7 +70,20 @@ class IsaacLabRobot:
         self.u.sim.forward()
         self.u.scene.update(0.0)
         self.u.action_manager.reset()
+        self.set_actuator(self.actuator_delay_steps)
         return self.observe()
+
+    def set_actuator(self, delay_steps: int = 0) -> None:
+        """Real-actuator model only: this command delay [physics steps] and strength 1, in every group, from now
+        until the next reset (which keeps the delay)."""
+        from legged_robots.assets.actuators import DelayedDCMotor
+
+        self.actuator_delay_steps = int(delay_steps)
+        for actuator in self.robot.actuators.values():
+            if isinstance(actuator, DelayedDCMotor):
+                for buf in actuator._delay_buffers:
+                    buf.set_time_lag(self._torch.full((1,), self.actuator_delay_steps, dtype=self._torch.int))
+                actuator.strength[:] = 1.0
 
     def set_command(self, command) -> None:
         self.cmd.vel_command_b[0] = self._torch.as_tensor(command, dtype=self.cmd.vel_command_b.dtype)

@@ -56,8 +56,37 @@ def _terms(cfg):
                 yield f"env.observations.{group_name}.{name}", term
 
 
+MAX_DELAY_STEPS = 20  # physics steps (100 ms at 200 Hz): the longest command delay a DelayedDCMotor buffers
+
+
+def _check_actuators(cfg) -> None:
+    """The real-actuator model's numbers (``presets=real_actuators``), as overrides may set them: whole physics steps,
+    0 <= min_delay <= max_delay <= MAX_DELAY_STEPS, 0 < strength min <= max, saturation effort > 0."""
+    from legged_robots.assets.actuators import DelayedDCMotorCfg
+
+    robot = getattr(getattr(cfg, "scene", None), "robot", None)
+    for name, act in (getattr(robot, "actuators", None) or {}).items():
+        if not isinstance(act, DelayedDCMotorCfg):
+            continue
+        where = f"env.scene.robot.actuators.{name}"
+        lo, hi = act.min_delay, act.max_delay
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (lo, hi)):
+            raise ConfigRangeError(f"{where}.min_delay/max_delay = {lo}, {hi}: whole physics steps (ints)")
+        if not 0 <= lo <= hi <= MAX_DELAY_STEPS:
+            raise ConfigRangeError(f"{where}.min_delay/max_delay = {lo}, {hi}: need 0 <= min_delay <= max_delay <= "
+                                   f"{MAX_DELAY_STEPS} physics steps")
+        s_lo, s_hi = act.strength_range
+        if not 0.0 < s_lo <= s_hi:
+            raise ConfigRangeError(f"{where}.strength_range = ({s_lo}, {s_hi}): need 0 < min <= max")
+        sat = act.saturation_effort
+        if any(v <= 0 for v in (sat.values() if isinstance(sat, dict) else [sat])):
+            raise ConfigRangeError(f"{where}.saturation_effort = {sat}: need > 0")
+
+
 def check_env_cfg(cfg) -> None:
-    """Raise ConfigRangeError naming ``env.<manager>.<term>.<field>`` for any range with min > max."""
+    """Raise ConfigRangeError naming ``env.<manager>.<term>.<field>`` for any range with min > max, and the actuator
+    group and key for real-actuator numbers out of their ranges."""
+    _check_actuators(cfg)
     for where, term in _terms(cfg):
         params = getattr(term, "params", None) or {}
         gaussian = params.get("distribution") == "gaussian"  # (mean, std), not (min, max)

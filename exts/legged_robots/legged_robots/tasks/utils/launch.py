@@ -67,6 +67,27 @@ def load_cfgs(task: str, overrides: list[str], play: bool = False, agent: str = 
     return task_id, env_cfg, agent_cfg
 
 
+def preset_overrides(overrides: list[str]) -> list[str]:
+    """The ``presets=...`` overrides among ``overrides`` (Isaac Lab's preset selection: ``presets=real_actuators``)."""
+    return [o for o in overrides if o.split("=", 1)[0] == "presets"]
+
+
+def with_run_presets(overrides: list[str], checkpoint, what: str) -> list[str]:
+    """``overrides`` plus the ``presets=...`` a checkpoint's run was trained with (its ``params/presets.txt``), when
+    the command line names none: a policy plays and exports with the robot model it learned on (e.g. the
+    real-actuator model), not the default one. Says so when it adds them."""
+    from pathlib import Path
+
+    path = Path(checkpoint).parent / "params" / "presets.txt"
+    if preset_overrides(overrides) or not path.is_file():
+        return list(overrides)
+    trained = [line.strip() for line in path.read_text().splitlines() if line.strip()]
+    if trained:
+        print(f"[{what}] the run was trained with {' '.join(trained)}: applying them (pass presets=... to choose)",
+              flush=True)
+    return [*trained, *overrides]
+
+
 def make_vec_env(task_id: str, env_cfg, clip_actions: float | None = None):
     """The gym env wrapped for rsl-rl (Isaac Lab's ``RslRlVecEnvWrapper``)."""
     import gymnasium as gym

@@ -83,6 +83,35 @@ def _reference(u) -> dict:
     }}
 
 
+def _actuators(robot, names: list[str]) -> dict:
+    """The explicit actuator model the robot was trained with (``st_runtime.metadata.ActuatorModel``), or nothing
+    for ideal (implicit) PD. Every group must use the same model: a policy's motors are judged as one."""
+    from legged_robots.assets.actuators import DelayedDCMotor
+
+    groups = list(robot.actuators.values())
+    if not any(isinstance(a, DelayedDCMotor) for a in groups):
+        return {}
+    if not all(isinstance(a, DelayedDCMotor) for a in groups):
+        raise ValueError("some actuator groups are DelayedDCMotor, some are not: one model per robot")
+    sat, vmax, kp, kd = {}, {}, {}, {}
+    for a in groups:
+        ids = a.joint_indices if not isinstance(a.joint_indices, slice) else range(robot.num_joints)
+        for col, j in enumerate(ids):
+            name = robot.joint_names[int(j)]
+            sat[name] = float(a._saturation_effort[0, col])
+            vmax[name] = float(a.actuator_velocity_limit[0, col])
+            kp[name], kd[name] = float(a.stiffness[0, col]), float(a.damping[0, col])
+    delays = {(a.cfg.min_delay, a.cfg.max_delay) for a in groups}
+    strengths = {tuple(a.cfg.strength_range) for a in groups}
+    if len(delays) > 1 or len(strengths) > 1:
+        raise ValueError(f"actuator groups differ in delay {delays} or strength {strengths}: one model per robot")
+    # the solver's joint gains are zero with explicit actuators: the PD gains are the actuators'
+    return {"stiffness": [round(kp[n], 9) for n in names], "damping": [round(kd[n], 9) for n in names],
+            "actuators": {"model": "delayed_dc_motor", "delay_steps": list(delays.pop()),
+                          "strength_range": list(strengths.pop()), "saturation_effort": [sat[n] for n in names],
+                          "velocity_limit": [vmax[n] for n in names]}}
+
+
 def policy_metadata(env, task: str, group: str = "policy") -> dict:
     u = env.unwrapped
     robot = u.scene["robot"]
@@ -163,6 +192,7 @@ def policy_metadata(env, task: str, group: str = "policy") -> dict:
         "solver_substeps": int(getattr(u.cfg.sim.physics, "num_substeps", 1)),
         "commands": commands,
         "terminations": terminations,
+        **_actuators(robot, names),
         **_reference(u),
         "quaternion_convention": "xyzw",  # Isaac Lab 3; MuJoCo uses wxyz
     }

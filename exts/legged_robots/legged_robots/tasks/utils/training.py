@@ -126,7 +126,7 @@ def prepare_training(args, framework: str) -> TrainingRun:
     from legged_robots.physics import resolve_physics
     from st_rl.checkpoints import find_checkpoint, find_run
 
-    from .launch import CPU_NUM_ENVS, load_cfgs, log_root, resolve_device
+    from .launch import CPU_NUM_ENVS, load_cfgs, log_root, preset_overrides, resolve_device, with_run_presets
 
     rank, local_rank = int(os.getenv("RANK", "0")), int(os.getenv("LOCAL_RANK", "0"))
     device = resolve_device(args.device)
@@ -157,11 +157,15 @@ def prepare_training(args, framework: str) -> TrainingRun:
     resume_path = None
     if args.resume or args.load_run or args.checkpoint:
         resume_path = find_checkpoint(find_run(experiment_dir, args.load_run), args.checkpoint)
+        overrides = with_run_presets(args.overrides, resume_path, framework)
+        if overrides != list(args.overrides):  # the run's robot model (presets=...) unless the command line picks
+            args.overrides = overrides
+            return prepare_training(args, framework)
     if rank != 0:
         return TrainingRun(task_id, env_cfg, agent_cfg, device, None, resume_path, rank)
     stamp = time.strftime("%Y-%m-%d_%H-%M-%S")
     run_dir = experiment_dir / (f"{stamp}_{agent_cfg.run_name}" if agent_cfg.run_name else stamp)
-    _write_params(run_dir, env_cfg, agent_cfg, task_id, resume_path)
+    _write_params(run_dir, env_cfg, agent_cfg, task_id, resume_path, preset_overrides(args.overrides))
     guard = getattr(env_cfg.terminations, "physics_blowup", None)
     if guard is not None:  # the first few envs the physics guard resets are written here, to look at
         guard.params["dump_dir"] = str(run_dir / "blowups")
@@ -172,7 +176,7 @@ def prepare_training(args, framework: str) -> TrainingRun:
     return TrainingRun(task_id, env_cfg, agent_cfg, device, run_dir, resume_path, rank)
 
 
-def _write_params(run_dir: Path, env_cfg, agent_cfg, task_id: str, resume_path) -> None:
+def _write_params(run_dir: Path, env_cfg, agent_cfg, task_id: str, resume_path, presets: list[str]) -> None:
     import yaml
     from isaaclab.utils.io import dump_yaml
 
@@ -182,6 +186,7 @@ def _write_params(run_dir: Path, env_cfg, agent_cfg, task_id: str, resume_path) 
     (params / "agent.yaml").write_text(yaml.safe_dump(agent_cfg.to_dict(), sort_keys=False))
     (params / "command.txt").write_text(" ".join([sys.executable, *sys.argv]) + f"\ntask: {task_id}\n"
                                         + (f"resumed from: {resume_path}\n" if resume_path else ""))
+    (params / "presets.txt").write_text("".join(f"{p}\n" for p in presets))  # play applies them (launch.py)
 
 
 def check_framework(args, framework: str, command: str) -> None:

@@ -17,7 +17,7 @@ from .rough_env_cfg import Lus2RoughEnvCfg
 class Lus2FlatEnvCfg(Lus2RoughEnvCfg):
     """lus2 (27 joints) walking on flat ground."""
 
-    sim: SimulationCfg = SimulationCfg(physics=Lus2PhysicsCfg())
+    sim: SimulationCfg = SimulationCfg(physics=Lus2PhysicsCfg(), use_newton_actuators=False)  # see rough_env_cfg
 
     def __post_init__(self):
         self.scene.terrain = TerrainImporterCfg(

@@ -30,6 +30,7 @@ from isaaclab.utils.noise import UniformNoiseCfg as Unoise
 
 from legged_robots.assets import lus2_articulation_cfg
 from legged_robots.assets.lus2 import description as d
+from legged_robots.assets.lus2_cfg import actuator_presets
 from legged_robots.assets.paths import ARROW_USD
 from legged_robots.tasks import mdp
 
@@ -101,7 +102,8 @@ class Lus2SceneCfg(InteractiveSceneCfg):
         visual_material=None,  # Isaac Lab's default is an MDL on NVIDIA's server: never fetched
         debug_vis=False,
     )
-    robot: ArticulationCfg = lus2_articulation_cfg("lus2_27dof").replace(prim_path="{ENV_REGEX_NS}/Robot")
+    robot: ArticulationCfg = lus2_articulation_cfg("lus2_27dof").replace(
+        prim_path="{ENV_REGEX_NS}/Robot", actuators=actuator_presets("lus2_27dof"))  # presets=real_actuators
     height_scanner = RayCasterCfg(
         prim_path="{ENV_REGEX_NS}/Robot/" + BASE,
         offset=RayCasterCfg.OffsetCfg(pos=(0.0, 0.0, 20.0)),
@@ -375,7 +377,9 @@ class CurriculumCfg:
 class Lus2RoughEnvCfg(ManagerBasedRLEnvCfg):
     """lus2 (27 joints) walking on rough terrain."""
 
-    sim: SimulationCfg = SimulationCfg(physics=Lus2RoughPhysicsCfg())
+    # explicit actuators (the real_actuators preset) run Isaac Lab's own model once per physics step, which Newton's
+    # native actuator path cannot (delay + DC motor + strength); implicit PD is unaffected
+    sim: SimulationCfg = SimulationCfg(physics=Lus2RoughPhysicsCfg(), use_newton_actuators=False)
     scene: Lus2SceneCfg = Lus2SceneCfg(num_envs=tune.NUM_ENVS, env_spacing=2.5)
     observations: ObservationsCfg = ObservationsCfg()
     actions: ActionsCfg = ActionsCfg()
@@ -413,7 +417,8 @@ class Lus2RoughEnvCfg(ManagerBasedRLEnvCfg):
 
     def use_21_joints(self):
         """Switch to the 21-joint robot (no wrists)."""
-        self.scene.robot = lus2_articulation_cfg("lus2_21dof").replace(prim_path="{ENV_REGEX_NS}/Robot")
+        self.scene.robot = lus2_articulation_cfg("lus2_21dof").replace(
+            prim_path="{ENV_REGEX_NS}/Robot", actuators=actuator_presets("lus2_21dof"))
         self.rewards.joint_deviation_wrist = None
 
     def play_mode(self):
