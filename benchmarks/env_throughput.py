@@ -31,14 +31,15 @@ PRESETS = ("newton_mjwarp", "newton_mujoco_c")
 WARMUP_STEPS = 20
 
 
-def isaaclab_steps_per_s(num_envs: int, steps: int, physics: str, ceiling: dict | None = None) -> float:
+def isaaclab_steps_per_s(num_envs: int, steps: int, physics: str, ceiling: dict | None = None,
+                         overrides: tuple[str, ...] = ()) -> float:
     """The env's env-steps/s; with ``ceiling`` (a dict, newton_mujoco_c only) also the bare-MuJoCo replay's, filled
     in as ``ceiling["steps_per_s"]``."""
     import torch
 
     from legged_robots.tasks import make_env
 
-    env = make_env(TASK, num_envs=num_envs, device="cpu", overrides=[f"physics={physics}"])
+    env = make_env(TASK, num_envs=num_envs, device="cpu", overrides=[f"physics={physics}", *overrides])
     try:
         env.reset()
         u = env.unwrapped
@@ -231,6 +232,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--raw", action="store_true", help="also time raw Newton/MuJoCo-Warp stepping")
     parser.add_argument("--no_ceiling", action="store_true",
                         help="skip the bare-MuJoCo replay of newton_mujoco_c's own steps (the ceiling)")
+    parser.add_argument("--real_actuators", action="store_true",
+                        help="also each preset with presets=real_actuators (delayed DC motors, explicit torque): the "
+                             "cost of the actuator model, as a ratio in the same run")
     parser.add_argument("--profile", action="store_true",
                         help="newton_mujoco_c: where an env step's time goes, by stage (cProfile; slows the env)")
     args = parser.parse_args(argv)
@@ -250,6 +254,10 @@ def main(argv: list[str] | None = None) -> None:
             if ceiling:
                 row["ceiling"] = ceiling["steps_per_s"]
                 row["stages"] = ceiling.get("stages")
+            if args.real_actuators:
+                print(f"[bench] {n} envs: Isaac Lab env, physics={physics}, presets=real_actuators ...", flush=True)
+                row[f"{physics}+real"] = isaaclab_steps_per_s(n, args.steps, physics,
+                                                              overrides=("presets=real_actuators",))
         if args.raw:
             print(f"[bench] {n} envs: raw Newton/MuJoCo-Warp ...", flush=True)
             row["raw"] = raw_newton_steps_per_s(n, args.steps)
@@ -258,7 +266,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"\nlus2 flat ({TASK}), CPU ({available_cpus()} cores), {args.steps} env-steps after {WARMUP_STEPS} "
           f"(each {d.POLICY_DECIMATION} physics steps x {d.SOLVER_SUBSTEPS} substeps), random joint targets "
           f"+-{ACTION_SCALE} rad, falls and resets included")
-    columns = [*args.physics, *(["raw"] if args.raw else []), *(["ceiling"] if "ceiling" in rows[0][1] else [])]
+    columns = [*args.physics, *([f"{p}+real" for p in args.physics] if args.real_actuators else []),
+               *(["raw"] if args.raw else []), *(["ceiling"] if "ceiling" in rows[0][1] else [])]
     header = f"{'envs':>5} " + " ".join(f"{c + ' env-steps/s':>28}" for c in columns)
     both = all(p in args.physics for p in PRESETS)
     print(header + (f" {'ratio mujoco_c/mjwarp':>22}" if both else ""))
@@ -268,6 +277,8 @@ def main(argv: list[str] | None = None) -> None:
             line += f" {row['newton_mujoco_c'] / row['newton_mjwarp']:>21.2f}x"
         if "ceiling" in row:
             line += f"  env / ceiling {100 * row['newton_mujoco_c'] / row['ceiling']:.0f} %"
+        for p in args.physics if args.real_actuators else ():
+            line += f"  {p} real/ideal actuators {row[f'{p}+real'] / row[p]:.2f}x"
         print(line)
     for n, row in rows:
         if row.get("stages"):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import torch
-from isaaclab.actuators import DelayedPDActuator, DelayedPDActuatorCfg
+from isaaclab.actuators import DelayedPDActuator, DelayedPDActuatorCfg, IdealPDActuator
 from isaaclab.actuators.actuator_base import resolve_joint_parameter
 from isaaclab.utils import configclass
 
@@ -49,7 +49,10 @@ class DelayedDCMotor(DelayedPDActuator):
             control_action.joint_positions = torch.where(fresh, joint_pos, control_action.joint_positions)
             control_action.joint_velocities = torch.where(fresh, 0.0, control_action.joint_velocities)
             self._fresh[:] = False
-        return super().compute(control_action, joint_pos, joint_vel)
+        # only the position target is delayed: position control leaves velocity and effort targets at zero, and
+        # DelayedPDActuator's two other buffers were a third of the actuator's time per physics step
+        control_action.joint_positions = self.positions_delay_buffer.compute(control_action.joint_positions)
+        return IdealPDActuator.compute(self, control_action, joint_pos, joint_vel)
 
     def _clip_effort(self, effort: torch.Tensor, joint_vel: torch.Tensor) -> torch.Tensor:
         qd = torch.clip(joint_vel, min=-self._vel_at_effort_lim, max=self._vel_at_effort_lim)
