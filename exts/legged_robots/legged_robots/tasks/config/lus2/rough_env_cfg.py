@@ -1,4 +1,4 @@
-"""lus2 velocity tracking: the complete MDP of design sections 3.1-3.7, on rough terrain.
+"""lus2 velocity tracking: the complete MDP of design sections 3.1-3.7 (docs/design.md), on rough terrain.
 
 Shaped like Isaac Lab's velocity envs: one small cfg class per manager, ``Lus2RoughEnvCfg`` puts them
 together and ``flat_env_cfg.py`` derives the flat-ground task from it. The weights, schedules and command

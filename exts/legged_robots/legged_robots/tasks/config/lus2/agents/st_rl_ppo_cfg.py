@@ -1,4 +1,4 @@
-"""PPO for lus2 with st_rl (design sections 3.8-3.10)."""
+"""PPO for lus2 with st_rl (design sections 3.8-3.10, docs/design.md)."""
 
 from dataclasses import dataclass, field
 
