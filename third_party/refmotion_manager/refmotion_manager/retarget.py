@@ -335,7 +335,49 @@ def motion_scores(model, qs: np.ndarray, bodies: dict[str, str], dt: float) -> d
     out["joints_within_0.05_rad_of_a_limit"] = [n for n, m in zip(names, margin) if m < 0.05]
     out["peak_joint_speed_rad_s"] = {"max": float(speed[fastest]), "joint": names[fastest],
                                      "limit": VELOCITY_LIMIT}
+    out["self_penetration"] = self_penetration(model, qs)
     return out
+
+
+SELF_CLEARANCE = 0.01  # m: geom pairs at least this far apart in the rest pose can collide; closer ones are joined
+SELF_PENETRATION_MM = 5.0  # a frame whose deepest self-penetration exceeds this counts as penetrating
+
+
+def self_penetration(model, qs: np.ndarray) -> dict:
+    """How deep the robot's collision geoms pass into each other over a clip. Pairs that can touch: geoms of
+    different bodies at least ``SELF_CLEARANCE`` apart in the rest pose ('stand' keyframe, else qpos0): the ones
+    closer than that there (a hip and its own knee) overlap by construction. Per frame the signed distance of every
+    such pair (``mj_geomDistance``); reported: the deepest penetration, the share of frames beyond
+    ``SELF_PENETRATION_MM``, and the pair and time of the deepest."""
+    import mujoco
+
+    data = mujoco.MjData(model)
+    key = mujoco.mj_name2id(model, mujoco.mjtObj.mjOBJ_KEY, "stand")
+    mujoco.mj_resetData(model, data)
+    if key >= 0:
+        mujoco.mj_resetDataKeyframe(model, data, key)
+    mujoco.mj_kinematics(model, data)
+    geoms = [g for g in range(model.ngeom) if model.geom_bodyid[g] != 0
+             and (model.geom_contype[g] or model.geom_conaffinity[g])]
+    fromto = np.zeros(6)
+    pairs = [(a, b) for i, a in enumerate(geoms) for b in geoms[i + 1:]
+             if model.geom_bodyid[a] != model.geom_bodyid[b]
+             and mujoco.mj_geomDistance(model, data, a, b, 1.0, fromto) >= SELF_CLEARANCE]
+    deepest = np.zeros(len(qs))
+    worst_pair = np.zeros(len(qs), dtype=int)
+    for f, q in enumerate(qs):
+        data.qpos[:] = q
+        mujoco.mj_kinematics(model, data)
+        dist = np.array([mujoco.mj_geomDistance(model, data, a, b, 0.05, fromto) for a, b in pairs]) \
+            if pairs else np.zeros(1)
+        worst_pair[f] = int(np.argmin(dist))
+        deepest[f] = max(0.0, -float(dist.min()))
+    f = int(np.argmax(deepest)) if len(qs) else 0
+    pair = pairs[worst_pair[f]] if pairs and deepest[f] > 0 else None
+    return {"max_mm": 1000 * float(deepest.max(initial=0.0)),
+            "frames_share": float((1000 * deepest > SELF_PENETRATION_MM).mean()) if len(qs) else 0.0,
+            "pair": [model.body(model.geom_bodyid[g]).name for g in pair] if pair else None,
+            "frame": f if pair else None, "pairs_checked": len(pairs)}
 
 
 def _lowest_point(model, data, geoms=None) -> float:
@@ -426,6 +468,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"[retarget] joints: closest to a limit {lim['joint']} ({lim['min']:.3f} rad); within 0.05 rad: "
           f"{', '.join(sc['joints_within_0.05_rad_of_a_limit']) or 'none'}; peak speed {spd['max']:.1f} rad/s "
           f"({spd['joint']}, limit {spd['limit']:.1f})")
+    sp = sc["self_penetration"]
+    print(f"[retarget] self-penetration: deepest {sp['max_mm']:.1f} mm"
+          + (f" ({' / '.join(sp['pair'])}, frame {sp['frame']})" if sp["pair"] else "")
+          + f", {100 * sp['frames_share']:.1f} % of frames beyond {SELF_PENETRATION_MM:g} mm "
+          f"({sp['pairs_checked']} geom pairs that can touch)")
     fe = sc["feasibility"]
     print(f"[retarget] motors: {'feasible' if fe['feasible'] else 'NOT feasible'} | frames over an effort limit "
           f"{100 * fe['frames_over_effort_limit_share']:.1f} % ({', '.join(fe['joints_over_effort_limit']) or 'none'}"

@@ -190,3 +190,23 @@ def test_feasibility_flags_a_clip_sped_up_beyond_the_motors(lus2):
     residual = fast["residual_root_force_n"]
     assert not fast["feasible"] and residual["mean"] > 0.1 * residual["robot_weight"]
     assert fast["peak_torque_ratio"]["value"] > ok["peak_torque_ratio"]["value"]
+
+
+def test_self_penetration_is_zero_for_our_walk_and_found_when_the_legs_cross(lus2):
+    """lus2's walk keeps its geoms apart; the same clip with the left hip rolled 0.5 rad inward drives the left leg
+    into the right one: the score finds it, names the legs and counts the frames."""
+    from refmotion_manager.formats import read
+    from refmotion_manager.retarget import SELF_PENETRATION_MM, self_penetration
+    from refmotion_manager.robots import robot_mjcf
+
+    _, model, _ = lus2
+    clip = read(robot_mjcf("lus2_27dof").parent / "motions" / "lus2_27dof" / "walk_slow.pkl")[0]
+    qs, _ = _qpos(model, clip)
+    clean = self_penetration(model, qs)
+    assert clean["max_mm"] < SELF_PENETRATION_MM and clean["frames_share"] == 0.0 and clean["pairs_checked"] > 50
+    crossed = qs.copy()
+    crossed[:, model.jnt_qposadr[model.joint("left_hip_roll_joint").id]] -= 0.5  # inward (toward the right leg)
+    found = self_penetration(model, crossed)
+    assert found["max_mm"] > 20 and found["frames_share"] > 0.5, found
+    assert all(b.startswith(("left_", "right_")) for b in found["pair"]) and \
+        {b.split("_")[0] for b in found["pair"]} == {"left", "right"}, found
