@@ -86,6 +86,11 @@ def parse_args(argv=None):
     s.add_argument("--seed", type=NON_NEGATIVE_INT, default=0, help="seed of drops and noise")
     s.add_argument("--no_gantry", action="store_true",
                    help="stand on the ground from the start (default: the base hangs until the bridge runs POLICY)")
+    s.add_argument("--real_actuators", action="store_true",
+                   help="the real-actuator model for the motors (DC-motor torque-speed limit, --actuator_delay_ms); "
+                        "on by itself when --policy was trained with it")
+    s.add_argument("--actuator_delay_ms", type=NON_NEGATIVE, default=0.0,
+                   help="with the real-actuator model: the motors' command delay, in 5 ms physics steps (default 0)")
     _sim_args(s)
     _common(s)
 
@@ -203,11 +208,22 @@ def run_sim(args) -> int:
     mjcf = _sim_mjcf(args)
     node = Node(args.domain_id, _remaps(args.remap))
     imp = Impairments(args.latency_ms, args.drop, args.joint_pos_noise, args.joint_vel_noise, args.gyro_noise)
-    sim = SimRobot(mjcf, lus2_sim_spec(mjcf), node, imp, joint_order=args.joint_order, seed=args.seed,
+    real = args.real_actuators
+    if not real and args.policy:
+        from st_runtime.metadata import read_metadata
+
+        real = read_metadata(args.policy).actuators is not None  # the motors the policy was trained with
+    if args.actuator_delay_ms and not real:
+        raise ValueError("--actuator_delay_ms needs the real-actuator model (--real_actuators)")
+    spec = lus2_sim_spec(mjcf, real_actuators=real)
+    sim = SimRobot(mjcf, spec, node, imp, joint_order=args.joint_order, seed=args.seed,
                    gantry=not args.no_gantry, log=lambda m: print(m, flush=True))
+    if real:
+        sim.robot.set_actuator(delay_steps=int(round(args.actuator_delay_ms / 1000.0 / spec.sim_dt)))
     print(f"[ros2 sim] {mjcf.name} | {len(sim.robot.joint_names)} joints | physics {1 / sim.robot.policy_dt:g} Hz | "
-          f"domain {domain_id(args.domain_id)} | latency {args.latency_ms:g} ms, drop {args.drop:g} | "
-          "waiting for the first command", flush=True)
+          f"domain {domain_id(args.domain_id)} | latency {args.latency_ms:g} ms, drop {args.drop:g} | motors "
+          + (f"delayed DC ({args.actuator_delay_ms:g} ms)" if real else "ideal PD")
+          + " | waiting for the first command", flush=True)
     stats = sim.run(args.seconds, _stop_on_signals())
     print(f"[ros2 sim] stopped: {stats['sim_steps']} physics steps, {stats['commands']} commands, "
           f"{stats['overruns']} late steps", flush=True)

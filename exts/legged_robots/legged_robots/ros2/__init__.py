@@ -9,13 +9,23 @@ from pathlib import Path
 from st_runtime.metadata import RobotSpec
 
 
-def lus2_sim_spec(mjcf: str | Path) -> RobotSpec:
+def lus2_sim_spec(mjcf: str | Path, real_actuators: bool = False) -> RobotSpec:
     """The simulated lus2's settings from its description (armature, effort limits, physics timing), not from
-    any policy."""
+    any policy; ``real_actuators``: its motors as the real-actuator model (``assets/actuators.py``, at strength 1;
+    the delay is set on the robot)."""
+    from st_runtime.metadata import ActuatorModel
     from st_runtime.ros2.sim_robot import mjcf_robot_spec
 
     from ..assets.lus2 import description as d
+    from ..assets.lus2_cfg import REAL_DELAY_STEPS, REAL_STRENGTH_RANGE
 
-    return mjcf_robot_spec(mjcf, armature=lambda j: d.actuator_group(j).motor.armature,
+    spec = mjcf_robot_spec(mjcf, armature=lambda j: d.actuator_group(j).motor.armature,
                            effort_limit=lambda j: d.actuator_group(j).effort_limit, sim_dt=d.PHYSICS_DT,
                            solver_substeps=d.SOLVER_SUBSTEPS)
+    if real_actuators:  # as lus2_cfg.actuator_cfgs(real=True): stall torque = effort limit, no-load speed = limit
+        groups = [d.actuator_group(j) for j in spec.joint_names]
+        spec.actuators = ActuatorModel(model="delayed_dc_motor", delay_steps=list(REAL_DELAY_STEPS),
+                                       strength_range=list(REAL_STRENGTH_RANGE),
+                                       saturation_effort=[g.effort_limit for g in groups],
+                                       velocity_limit=[g.velocity_limit for g in groups])
+    return spec
