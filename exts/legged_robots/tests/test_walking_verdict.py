@@ -144,12 +144,16 @@ def test_scenario_files_are_checked_and_commands_beyond_the_trained_ranges_named
     path = tmp_path / "s.json"
     path.write_text(json.dumps([{"name": "fast", "min_target_velocity": 1.5, "max_target_velocity": 1.5}]))
     fast = load_scenarios(path)[0]
-    md = {"commands": {"base_velocity": {"lin_vel_x": [-1.0, 1.0], "lin_vel_y": [-0.5, 0.5],
-                                         "ang_vel_z": [-1.0, 1.0]}}}
+    from st_runtime.metadata import PolicyMetadata
+
+    def trained(ranges):
+        return PolicyMetadata.for_joints(["j"], [], commands={"base_velocity": ranges})
+
+    md = trained({"lin_vel_x": [-1.0, 1.0], "lin_vel_y": [-0.5, 0.5], "ang_vel_z": [-1.0, 1.0]})
     assert outside_trained_ranges(fast, DT, md) == ["forward 1.5 m/s outside lin_vel_x [-1, 1]"]
     assert all(not outside_trained_ranges(s, DT, md) for s in DEFAULT_SCENARIOS)
-    assert outside_trained_ranges(BY_NAME["yaw_right_0.5"], DT, {"commands": {"base_velocity": {
-        "ang_vel_z": [-0.1, 0.1]}}}) == ["yaw rate -0.5 rad/s outside ang_vel_z [-0.1, 0.1]"]
+    assert outside_trained_ranges(BY_NAME["yaw_right_0.5"], DT, trained({"ang_vel_z": [-0.1, 0.1]})) == [
+        "yaw rate -0.5 rad/s outside ang_vel_z [-0.1, 0.1]"]
     for bad, message in ((["stand"], "scenario 0 must be a mapping"),
                          ([{"name": "x", "yaw_rate": "fast"}], "yaw_rate must be a number, got 'fast'"),
                          ([{"name": "x", "judge": "sometimes"}], "judge 'sometimes' is not one of all, moving"),
@@ -158,3 +162,33 @@ def test_scenario_files_are_checked_and_commands_beyond_the_trained_ranges_named
         with pytest.raises(ValueError, match="^" + str(path).replace(".", "\\.") + ": .*" + message.replace(
                 "[", "\\[").replace("]", "\\]").replace("{", "\\{").replace("}", "\\}")):
             load_scenarios(path)
+
+
+def test_play_gait_figures_tell_stepping_from_standing():
+    """play's gait line on constructed foot contacts: a standing pair is all down with no touchdowns; an alternating
+    gait of 0.8 s (each foot down 60 %) gives 1.25 touchdowns/s per foot and 20 % double support."""
+    from types import SimpleNamespace as NS
+
+    import torch
+
+    from legged_robots.tasks.utils.playback import STARTUP_STEPS, GaitStats
+
+    forces = torch.zeros(1, 2, 3)
+    sensor = NS(body_names=["left_foot", "right_foot"], data=NS(net_forces_w=NS(torch=forces)))
+    cfg = NS(params={"sensor_cfg": NS(name="contact_forces", body_ids=[0, 1])})
+    env = NS(unwrapped=NS(step_dt=0.02, scene=NS(sensors={"contact_forces": sensor}),
+                          reward_manager=NS(active_terms=["feet_air_time"], get_term_cfg=lambda name: cfg)))
+
+    def run(down):  # down(step) -> (left, right)
+        gait = GaitStats(env)
+        for k in range(STARTUP_STEPS + 2000):  # 40 s: a touchdown more or less at the ends is 0.025/s
+            forces[0, :, 2] = torch.tensor([300.0 * d for d in down(k)])
+            gait.record()
+        return gait.summary()
+
+    standing = run(lambda k: (True, True))
+    assert standing["all_down_share"] == 1.0 and standing["touchdowns_per_s"] == [0.0, 0.0]
+    walking = run(lambda k: ((k % 40) < 24, ((k + 20) % 40) < 24))  # 0.8 s cycle, 60 % stance, half a cycle apart
+    assert walking["down_share"] == pytest.approx([0.6, 0.6], abs=0.01)
+    assert walking["all_down_share"] == pytest.approx(0.2, abs=0.01) and walking["all_up_share"] == 0.0
+    assert walking["touchdowns_per_s"] == pytest.approx([1.25, 1.25], abs=0.04)

@@ -157,6 +157,7 @@ def print_stats(stats: dict, steps: int, num_envs: int, command=None) -> None:
           f"mean return {stats['mean_return']:.2f} | mean length {stats['mean_length']:.1f} steps | "
           f"time-outs {stats['time_outs']} | falls {stats['falls']}")
     print_tracking(stats.get("tracking"), command)
+    print_gait(stats.get("gait"))
 
 
 def report_export(paths: dict, out_dir: Path, recorded) -> bool:
@@ -231,6 +232,52 @@ class OnnxPolicies:
             self.policies[i].reset()
 
 
+class GaitStats:
+    """Is it stepping? Per foot (the bodies the ``feet_air_time`` reward's contact sensor watches), past the first
+    ``STARTUP_STEPS`` of the run: the share of steps each foot is down (net contact force > 1 N), both down, both
+    up, and touchdowns per second. A policy that stands shows ~100 % both down and ~0 touchdowns/s."""
+
+    def __init__(self, env):
+        u = env.unwrapped
+        self.dt, self.sensor, self.ids, self.down = u.step_dt, None, None, []
+        if "feet_air_time" not in u.reward_manager.active_terms:
+            return
+        cfg = u.reward_manager.get_term_cfg("feet_air_time").params.get("sensor_cfg")
+        if cfg is None:
+            return
+        self.sensor = u.scene.sensors[cfg.name]
+        self.ids = cfg.body_ids
+        names = list(self.sensor.body_names)
+        self.names = names[self.ids] if isinstance(self.ids, slice) else [names[i] for i in self.ids]
+
+    def record(self) -> None:
+        if self.sensor is not None:
+            forces = self.sensor.data.net_forces_w.torch[:, self.ids]
+            self.down.append((forces.norm(dim=-1) > 1.0).cpu().numpy())
+
+    def summary(self) -> dict | None:
+        import numpy as np
+
+        if self.sensor is None or len(self.down) <= STARTUP_STEPS + 1:
+            return None
+        down = np.stack(self.down[STARTUP_STEPS:])  # (steps, envs, feet)
+        touchdowns = (down[1:] & ~down[:-1]).sum(axis=0)  # (envs, feet)
+        seconds = (len(down) - 1) * self.dt
+        return {"startup_s": STARTUP_STEPS * self.dt, "feet": self.names, "down_share": down.mean(axis=(0, 1)).tolist(),
+                "all_down_share": float(down.all(axis=2).mean()), "all_up_share": float((~down).all(axis=2).mean()),
+                "touchdowns_per_s": (touchdowns.mean(axis=0) / seconds).tolist()}
+
+
+def print_gait(gait: dict | None) -> None:
+    if not gait:
+        return
+    feet = ", ".join(f"{n} {100 * s:.0f} %" for n, s in zip(gait["feet"], gait["down_share"]))
+    steps = ", ".join(f"{r:.2f}" for r in gait["touchdowns_per_s"])
+    print(f"[play] gait past the first {gait['startup_s']:g} s: feet down {feet}; all down "
+          f"{100 * gait['all_down_share']:.0f} %, all up {100 * gait['all_up_share']:.0f} %; touchdowns/s per foot "
+          f"{steps}")
+
+
 def rollout(env, policy, steps: int, record_qpos: bool, record_joint_pos: bool = False):
     """Run the policy; return episode statistics, env 0's policy observations (for the export parity check)
     and, for a video, env 0's states. ``record_joint_pos``: every env's joint positions per step go into the
@@ -246,6 +293,7 @@ def rollout(env, policy, steps: int, record_qpos: bool, record_joint_pos: bool =
     recorded, frames, joint_pos = [], [], []
     policy_reset = getattr(policy, "reset", None)
     tracking = VelocityTracking(env)
+    gait = GaitStats(env)
     with torch.inference_mode():
         for _ in range(steps):
             recorded.append(obs["policy"][0].cpu().numpy().copy())
@@ -254,6 +302,7 @@ def rollout(env, policy, steps: int, record_qpos: bool, record_joint_pos: bool =
             returns += rewards.cpu()
             lengths += 1
             tracking.record()
+            gait.record()
             if record_joint_pos:
                 joint_pos.append(robot.data.joint_pos.torch.cpu().clone())
             if record_qpos:
@@ -275,7 +324,7 @@ def rollout(env, policy, steps: int, record_qpos: bool, record_joint_pos: bool =
     stats = {"episodes": len(finished_returns), "mean_return": sum(all_returns) / len(all_returns),
              "mean_length": sum(all_lengths) / len(all_lengths), "time_outs": time_outs, "falls": falls,
              "joint_pos": torch.stack(joint_pos).numpy() if joint_pos else None,  # (steps, envs, joints)
-             "tracking": tracking.summary()}
+             "tracking": tracking.summary(), "gait": gait.summary()}
     return stats, recorded, frames
 
 
