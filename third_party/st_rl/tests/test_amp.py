@@ -115,7 +115,12 @@ def test_checkpoint_carries_the_discriminator_resume_is_exact_and_export_leaves_
         assert torch.equal(v, resumed.alg.discriminator.state_dict()[k]), k
     keys = runner.alg.disc_optimizer.state_dict()["state"].keys()
     assert resumed.alg.disc_optimizer.state_dict()["state"].keys() == keys
-    files = export_policy(resumed, tmp_path / "exported", metadata={"task": "toy"})
+    from st_runtime.metadata import PolicyMetadata
+
+    obs_dim = int(resumed.env.get_observations()["policy"].shape[-1])
+    md = PolicyMetadata.for_joints([f"j{i}" for i in range(resumed.env.num_actions)],
+                                   [{"name": "obs", "func": "obs", "dim": obs_dim}], task="toy")
+    files = export_policy(resumed, tmp_path / "exported", metadata=md)
     import onnx
 
     graph = onnx.load(str(files["onnx"])).graph
