@@ -5,7 +5,7 @@
     ./run.sh train lus2 env.rewards.feet_slide.weight=-0.5 agent.algorithm.learning_rate=5e-4
     ./run.sh train lus2 --resume [--load_run RUN] [--checkpoint N]
 
-Runs on the GPU when one is present (the task's 4096 envs), else on the CPU with 64 envs. Logs go to
+Runs on the GPU when one is present (the task's 4096 envs), else on the CPU with 512 envs. Logs go to
 logs/st_rl/<experiment>/<timestamp>/: params/env.yaml and params/agent.yaml, tensorboard scalars and
 model_<iteration>.pt every save_interval. Ctrl-C (or SIGTERM) and any error during training save a checkpoint
 of the last good iteration before exiting (the error's traceback goes to <run>/crash.log); --resume continues

@@ -12,7 +12,7 @@ def log_root(framework: str = "st_rl") -> Path:
 
 
 LOG_ROOT = log_root("st_rl")
-CPU_NUM_ENVS = 64  # a CPU-sized default; GPU runs use the task's own (4096)
+CPU_NUM_ENVS = 512  # CPU default: every lus2 run here that learned to balance had 512 (docs/results.md)
 
 
 def resolve_device(requested: str | None) -> str:

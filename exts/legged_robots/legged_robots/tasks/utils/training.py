@@ -22,11 +22,13 @@ FRAMEWORKS = ("st_rl", "skrl")
 def train_arg_parser(doc: str, framework: str) -> argparse.ArgumentParser:
     from legged_robots.utils.args import NON_NEGATIVE_INT, POSITIVE_INT
 
+    from .launch import CPU_NUM_ENVS
+
     parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("task", help="task id (./run.sh list) or robot name (lus2, lus2_21dof)")
     parser.add_argument("--framework", choices=FRAMEWORKS, default=framework,
                         help=f"RL framework (default here: {framework}; ./run.sh train picks the script by it)")
-    parser.add_argument("--num_envs", type=POSITIVE_INT, help="default: the task's on GPU, 64 on CPU")
+    parser.add_argument("--num_envs", type=POSITIVE_INT, help=f"default: the task's on GPU, {CPU_NUM_ENVS} on CPU")
     parser.add_argument("--max_iterations", type=POSITIVE_INT,
                         help="iterations to run, also when resuming (default: the agent config's)")
     parser.add_argument("--seed", type=NON_NEGATIVE_INT, help="default: the agent config's")
