@@ -49,6 +49,8 @@ def main(argv=None) -> None:
                         help="presets to compare (default: both on CPU, newton_mjwarp on a GPU)")
     parser.add_argument("--framework", nargs="+", choices=("st_rl", "skrl"), default=["st_rl"],
                         help="RL frameworks to compare (default: st_rl)")
+    parser.add_argument("--real_actuators", action="store_true",
+                        help="also each run with presets=real_actuators; prints the real / ideal ratio")
     args = parser.parse_args(argv)
     presets = args.physics or (list(PRESETS) if args.device == "cpu" else ["newton_mjwarp"])
     rates, iteration_s = {}, {}
@@ -57,7 +59,14 @@ def main(argv=None) -> None:
             for physics in presets:
                 rates[fw, physics], iteration_s[fw, physics, task] = (measure if fw == "st_rl" else measure_skrl)(
                     args, physics, task)
+                if args.real_actuators:
+                    rates[fw, physics, "real"], _ = (measure if fw == "st_rl" else measure_skrl)(
+                        args, physics, task, ("presets=real_actuators",))
     print()
+    for key, rate in rates.items():
+        if len(key) == 3:
+            print(f"ratio real / ideal actuators ({key[0]}, {key[1]}), env-steps/s incl. update: "
+                  f"{rate / rates[key[:2]]:.2f}x")
     if len(args.task) == 2:
         a, b = args.task
         for fw in args.framework:
@@ -74,7 +83,7 @@ def main(argv=None) -> None:
                   f"{rates['skrl', physics] / rates['st_rl', physics]:.2f}x")
 
 
-def measure(args, physics: str, task: str) -> tuple[float, float]:
+def measure(args, physics: str, task: str, overrides: tuple[str, ...] = ()) -> tuple[float, float]:
     import torch
 
     from legged_robots.tasks.utils.launch import load_cfgs, make_vec_env
@@ -84,7 +93,7 @@ def measure(args, physics: str, task: str) -> tuple[float, float]:
     if args.device == "cpu":
         torch.set_num_threads(1)
     sync = torch.cuda.synchronize if args.device.startswith("cuda") else (lambda: None)
-    task_id, env_cfg, agent_cfg = load_cfgs(task, [f"physics={physics}"])
+    task_id, env_cfg, agent_cfg = load_cfgs(task, [f"physics={physics}", *overrides])
     env_cfg.scene.num_envs = args.num_envs
     env_cfg.sim.device = agent_cfg.device = args.device
     env = make_vec_env(task_id, env_cfg)
@@ -108,10 +117,10 @@ def measure(args, physics: str, task: str) -> tuple[float, float]:
         wall = time.perf_counter() - t0
     finally:
         env.close()
-    return _report("st_rl", task_id, physics, args, agent_cfg, wall, sim, act, update, amp)
+    return _report("st_rl", task_id, " ".join([physics, *overrides]), args, agent_cfg, wall, sim, act, update, amp)
 
 
-def measure_skrl(args, physics: str, task: str) -> tuple[float, float]:
+def measure_skrl(args, physics: str, task: str, overrides: tuple[str, ...] = ()) -> tuple[float, float]:
     """skrl's PPO on the same env and design values (``scripts/skrl/train.py``'s loop), timed the same way."""
     import gymnasium as gym
     import torch
@@ -124,7 +133,7 @@ def measure_skrl(args, physics: str, task: str) -> tuple[float, float]:
     if args.device == "cpu":
         torch.set_num_threads(1)
     sync = torch.cuda.synchronize if args.device.startswith("cuda") else (lambda: None)
-    task_id, env_cfg, agent_cfg = load_cfgs(task, [f"physics={physics}"])
+    task_id, env_cfg, agent_cfg = load_cfgs(task, [f"physics={physics}", *overrides])
     env_cfg.scene.num_envs = args.num_envs
     env_cfg.sim.device = agent_cfg.device = args.device
     from legged_robots.physics import resolve_physics
@@ -145,7 +154,7 @@ def measure_skrl(args, physics: str, task: str) -> tuple[float, float]:
         wall = time.perf_counter() - t0
     finally:
         env.close()
-    return _report("skrl", task_id, physics, args, agent_cfg, wall, sim, act, update)
+    return _report("skrl", task_id, " ".join([physics, *overrides]), args, agent_cfg, wall, sim, act, update)
 
 
 def _report(framework, task_id, physics, args, agent_cfg, wall, sim, act, update, parts=None) -> tuple[float, float]:
