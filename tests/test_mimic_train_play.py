@@ -71,17 +71,17 @@ def assert_mujoco_replays_the_reference_exactly(policy_path):
 
     policy = OnnxPolicy(policy_path)
     md = policy.metadata
-    assert md["reference"]["clips"] == ["stand", "walk_slow", "walk_fast"] and md["reference"]["frame_time"] == 0.02
+    assert md.reference["clips"] == ["stand", "walk_slow", "walk_fast"] and md.reference["frame_time"] == 0.02
     robot, motion = MujocoRobot(robot_mjcf(md), md), mimic.load_reference(md)
     # MuJoCo ends episodes by the training's terminations at their exported thresholds, the root's drift included
-    root = md["terminations"]["tracking_root_pos_error"]
+    root = md.terminations["tracking_root_pos_error"]
     assert root["params"]["error"] == "root_pos" and 0.4 <= root["threshold"] <= 2.0
     assert {t[0] for t in mimic.TrackingTerminations(md).terms} == {
         "tracking_lower_dof_error", "tracking_upper_dof_error", "tracking_root_pos_error"}
     # the reference root pose the policy sees: none at the reference, the known offset when the robot is moved
     from st_runtime.observations import ObservationBuilder
 
-    builder, zeros = ObservationBuilder(md), np.zeros(len(md["joint_names"]))
+    builder, zeros = ObservationBuilder(md), np.zeros(len(md.joint_names))
     motion.reset(clip_ids=[1], start_frames=[0])
     mimic.start_at_reference(robot, motion, md)
     seen = lambda: builder.term_values(robot, zeros, motion.get("expressive_goal")[0].numpy(),  # noqa: E731

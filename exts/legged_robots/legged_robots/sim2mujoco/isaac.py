@@ -10,10 +10,11 @@ class IsaacLabRobot:
     """The task's play variant with one env, the nominal robot, no noise, and commands set from outside."""
 
     def __init__(self, task: str, joint_names: list[str] | None = None, device: str = "cpu",
-                 physics: str | None = None, real_actuators: bool = False):
+                 physics: str | None = None, real_actuators: bool = False, metadata=None):
         """``joint_names``: the policy's joint order (default: the env's action order, as exported);
         ``physics``: a preset name (default: the device's); ``real_actuators``: the real-actuator model
-        (``presets=real_actuators``) at a fixed delay and full strength (``set_actuator``), as the MuJoCo side."""
+        (``presets=real_actuators``) at a fixed delay and full strength (``set_actuator``), as the MuJoCo side;
+        ``metadata``: an exported policy's, whose observation terms the env's policy group is cut to."""
         import torch
 
         from legged_robots.tasks import make_env
@@ -29,6 +30,10 @@ class IsaacLabRobot:
             cfg.events.reset_base.params["pose_range"] = {}
             cfg.events.reset_base.params["velocity_range"] = {}
             cfg.events.reset_robot_joints.params["position_range"] = (0.0, 0.0)
+            if metadata is not None:
+                from legged_robots.tasks.utils.playback import policy_terms_as_exported
+
+                policy_terms_as_exported(cfg, metadata, metadata.task)
 
         self._torch = torch
         self.task = task.removesuffix("-Play")

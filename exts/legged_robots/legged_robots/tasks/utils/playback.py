@@ -173,6 +173,27 @@ def report_export(paths: dict, out_dir: Path, recorded) -> bool:
     return diff < PARITY_TOLERANCE
 
 
+def policy_terms_as_exported(env_cfg, metadata, path) -> None:
+    """The policy observation group as the exported policy reads it: the task's terms the metadata does not list are
+    left out (a policy exported before a term joined the task, e.g. the gait clock, still plays); a term it lists that
+    the task lacks is an error naming it."""
+    from legged_robots.tasks.utils.errors import UsageError
+
+    group = env_cfg.observations.policy
+    have = [n for n in group.__dataclass_fields__ if hasattr(getattr(group, n), "func")]
+    wanted = [t.name for t in metadata.observation.terms]
+    missing = [n for n in wanted if n not in have]
+    if missing:
+        raise UsageError(f"{path} observes {', '.join(missing)}, which this task does not have: it was trained on "
+                         f"{metadata.task or 'another task'}")
+    if [n for n in have if n in wanted] != wanted:
+        raise UsageError(f"{path} reads its observation terms in another order than this task builds them "
+                         f"({', '.join(wanted)}): it was trained on {metadata.task or 'another task'}")
+    for name in have:
+        if name not in wanted:
+            setattr(group, name, None)
+
+
 def play_exported(args, task_id: str, env_cfg, agent_cfg) -> int:
     """Run an exported ONNX policy (its metadata checked against the env) and report; export nothing."""
     from legged_robots.sim2mujoco.cli import output_dir
@@ -185,6 +206,7 @@ def play_exported(args, task_id: str, env_cfg, agent_cfg) -> int:
                          "give one or the other")
     path = Path(args.policy)
     first = OnnxPolicy(path)  # checks the file, its graph and its metadata
+    policy_terms_as_exported(env_cfg, first.metadata, path)
     env_cfg.sim.device = args.device = resolve_device(args.device)
     if args.num_envs is not None:
         env_cfg.scene.num_envs = args.num_envs
