@@ -51,3 +51,17 @@ def test_a_file_that_is_not_a_policy_is_named(tmp_path):
         read_metadata(bad)
     with pytest.raises(FileNotFoundError, match="exported policy not found"):
         read_metadata(tmp_path / "missing.onnx")
+
+
+def test_the_actuator_model_round_trips_and_bad_ones_are_named():
+    raw = json.loads(SHIPPED.read_text())
+    n = len(raw["joint_names"])
+    model = {"model": "delayed_dc_motor", "delay_steps": [0, 4], "strength_range": [0.9, 1.1],
+             "saturation_effort": [100.0] * n, "velocity_limit": [15.0] * n}
+    md = PolicyMetadata.parse({**raw, "actuators": model})
+    assert md.to_dict() == {**raw, "actuators": model} and md.robot.actuators.delay_steps == [0, 4]
+    assert PolicyMetadata.parse(raw).actuators is None  # exported before the model existed: ideal PD
+    with pytest.raises(PolicyMetadataError, match="actuators.velocity_limit' has 1 values for 27 joints"):
+        PolicyMetadata.parse({**raw, "actuators": {**model, "velocity_limit": [15.0]}})
+    with pytest.raises(PolicyMetadataError, match="actuator model 'hydraulic': this runtime knows 'delayed_dc_motor'"):
+        PolicyMetadata.parse({**raw, "actuators": {**model, "model": "hydraulic"}})
