@@ -122,12 +122,11 @@ def measure(args, physics: str, task: str, overrides: tuple[str, ...] = ()) -> t
 
 def measure_skrl(args, physics: str, task: str, overrides: tuple[str, ...] = ()) -> tuple[float, float]:
     """skrl's PPO on the same env and design values (``scripts/skrl/train.py``'s loop), timed the same way."""
-    import gymnasium as gym
     import torch
 
     from legged_robots.tasks.utils.agent_cfgs import skrl_ppo_cfg
-    from legged_robots.tasks.utils.launch import load_cfgs
-    from legged_robots.tasks.utils.skrl_runner import SkrlTraining, skrl_env
+    from legged_robots.tasks.utils.launch import load_cfgs, make_skrl_env
+    from legged_robots.tasks.utils.skrl_runner import SkrlTraining
     from legged_robots.utils import available_cpus
 
     if args.device == "cpu":
@@ -136,10 +135,7 @@ def measure_skrl(args, physics: str, task: str, overrides: tuple[str, ...] = ())
     task_id, env_cfg, agent_cfg = load_cfgs(task, [f"physics={physics}", *overrides])
     env_cfg.scene.num_envs = args.num_envs
     env_cfg.sim.device = agent_cfg.device = args.device
-    from legged_robots.physics import resolve_physics
-
-    resolve_physics(env_cfg)
-    env = skrl_env(gym.make(task_id, cfg=env_cfg))
+    env = make_skrl_env(task_id, env_cfg)
     try:
         training = SkrlTraining(env, skrl_ppo_cfg(agent_cfg), run_dir=None,
                                 update_threads=available_cpus() if args.device == "cpu" else None)

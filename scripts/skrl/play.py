@@ -22,15 +22,13 @@ def main(argv=None) -> int:
     if args.policy:
         return play_exported(args, task_id, env_cfg, agent_cfg)
 
-    import gymnasium as gym
     import torch
 
-    from legged_robots.physics import resolve_physics
     from legged_robots.tasks.utils.agent_cfgs import skrl_cfg
-    from legged_robots.tasks.utils.launch import log_root, resolve_device, with_run_presets
+    from legged_robots.tasks.utils.launch import log_root, make_skrl_env, resolve_device, with_run_presets
     from legged_robots.tasks.utils.playback import print_stats, report_export, report_style, rollout, video
     from legged_robots.tasks.utils.policy_metadata import policy_metadata
-    from legged_robots.tasks.utils.skrl_runner import SkrlTraining, checkpoint_infos, export_actor, skrl_env
+    from legged_robots.tasks.utils.skrl_runner import SkrlTraining, checkpoint_infos, export_actor
     from st_rl.checkpoints import find_checkpoint, find_run
 
     checkpoint = find_checkpoint(find_run(log_root("skrl") / agent_cfg.experiment_name, args.load_run),
@@ -42,9 +40,8 @@ def main(argv=None) -> int:
     env_cfg.sim.device = agent_cfg.device = args.device = resolve_device(args.device)
     if args.num_envs is not None:
         env_cfg.scene.num_envs = args.num_envs
-    resolve_physics(env_cfg)
     print(f"[play] {task_id} | {env_cfg.scene.num_envs} envs | checkpoint {checkpoint}", flush=True)
-    env = skrl_env(gym.make(task_id, cfg=env_cfg))
+    env = make_skrl_env(task_id, env_cfg)
     try:
         train_task = task_id.removesuffix("-Play")
         u = env.unwrapped

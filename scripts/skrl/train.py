@@ -20,11 +20,11 @@ def main(argv=None) -> int:
     from legged_robots.tasks.utils.training import train_arg_parser
 
     args = train_arg_parser(__doc__, "skrl").parse_intermixed_args(argv)
-    import gymnasium as gym
     import yaml
 
     from legged_robots.tasks.utils.agent_cfgs import skrl_cfg
-    from legged_robots.tasks.utils.skrl_runner import SkrlTraining, checkpoint_infos, configure_distributed, skrl_env
+    from legged_robots.tasks.utils.launch import make_skrl_env
+    from legged_robots.tasks.utils.skrl_runner import SkrlTraining, checkpoint_infos, configure_distributed
     from legged_robots.tasks.utils.training import (
         check_framework,
         cpu_update_threads,
@@ -43,7 +43,7 @@ def main(argv=None) -> int:
     cfg = skrl_cfg(run.agent_cfg, run.env_cfg)  # AMP tasks: skrl's AMP agent
     if run.run_dir is not None:
         (run.run_dir / "params" / "skrl.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False))
-    env = skrl_env(gym.make(run.task_id, cfg=run.env_cfg))
+    env = make_skrl_env(run.task_id, run.env_cfg)
     stop_on_sigterm()
     try:
         training = SkrlTraining(env, cfg, run.run_dir, checkpoint_infos=checkpoint_infos(env, run.task_id),

@@ -99,6 +99,17 @@ def make_vec_env(task_id: str, env_cfg, clip_actions: float | None = None):
     return RslRlVecEnvWrapper(gym.make(task_id, cfg=env_cfg), clip_actions=clip_actions)
 
 
+def make_skrl_env(task_id: str, env_cfg):
+    """The gym env wrapped for skrl (Isaac Lab's ``SkrlVecEnvWrapper``), built as ``make_vec_env`` builds it."""
+    import gymnasium as gym
+    from isaaclab_rl.skrl import SkrlVecEnvWrapper
+
+    from legged_robots.physics import resolve_physics
+
+    resolve_physics(env_cfg)
+    return SkrlVecEnvWrapper(gym.make(task_id, cfg=env_cfg), ml_framework="torch")
+
+
 def checkpoint_infos(vec_env, task_id: str) -> dict:
     """What a checkpoint records about the env it was trained on, to refuse a mismatched load later."""
     obs = vec_env.get_observations()

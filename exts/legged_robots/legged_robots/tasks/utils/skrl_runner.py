@@ -259,10 +259,3 @@ def checkpoint_infos(env, task_id: str) -> dict:
     obs = u.observation_manager.compute()
     return {"task": task_id, "num_actions": int(u.action_manager.total_action_dim),
             "obs_dims": {k: int(v.shape[-1]) for k, v in obs.items()}}
-
-
-def skrl_env(gym_env):
-    from isaaclab_rl.skrl import SkrlVecEnvWrapper
-
-    return SkrlVecEnvWrapper(gym_env, ml_framework="torch")
-
