@@ -51,6 +51,13 @@ def _gait_phase(robot, ctx, term):
     return np.array([np.sin(angle), np.cos(angle)])
 
 
+def _sensed_state(robot, ctx, term):
+    """mdp.sensed_state: the quantity as the robot's sensors deliver it (``robot.sensed()``: latency applied there;
+    training also drew jitter, drops and a gyro bias, which a robot brings by itself)."""
+    return {"base_ang_vel": _base_ang_vel, "projected_gravity": _projected_gravity, "joint_pos_rel": _joint_pos_rel,
+            "joint_vel_rel": _joint_vel_rel}[term.params["quantity"]](robot, ctx, term)
+
+
 def _height_scan(robot, ctx, term):
     """Isaac Lab's: sensor body height - hit height - offset (the sensor body is where the rays hang from)."""
     caster = term.ray_caster
@@ -90,6 +97,7 @@ TERMS = {
     "last_action": _last_action,
     "generated_commands": _generated_commands,
     "gait_phase": _gait_phase,
+    "sensed_state": _sensed_state,
     "height_scan": _height_scan,
     "reference_root_pose_b": _reference_root_pose_b,
 }

@@ -31,7 +31,7 @@ from .dds import LATCHED, RELIABLE, SENSOR, Node
 # observation terms a robot's joint encoders + IMU provide, or the bridge itself (the gait clock counts its
 # control periods); base linear velocity and height scans need an estimator or a map, which the bridge lacks
 ROBOT_OBSERVABLE = {"base_ang_vel", "projected_gravity", "joint_pos_rel", "joint_vel_rel", "last_action",
-                    "generated_commands", "gait_phase"}
+                    "generated_commands", "gait_phase", "sensed_state"}
 
 
 class BridgeInputError(ValueError):

@@ -72,7 +72,14 @@ from .mimic import (  # noqa: F401
     track_root_exp,
     tracking_error_adaptive_termination,
 )
-from .observations import body_mass_rel, contact_forces_norm, friction_coeff, gait_phase, joint_gains_rel  # noqa: F401
+from .observations import (  # noqa: F401
+    body_mass_rel,
+    contact_forces_norm,
+    friction_coeff,
+    gait_phase,
+    joint_gains_rel,
+    sensed_state,
+)
 from .rewards import (  # noqa: F401
     action_smoothness_2,
     energy_cost,

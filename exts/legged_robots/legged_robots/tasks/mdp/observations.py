@@ -80,3 +80,102 @@ def gait_phase(env: ManagerBasedEnv, period: float = 0.8) -> torch.Tensor:
         else torch.zeros(env.num_envs, device=env.device)
     angle = 2.0 * torch.pi * torch.remainder(t / period, 1.0)
     return torch.stack([torch.sin(angle), torch.cos(angle)], dim=1)
+
+
+# -- real sensors: latency at physics-step resolution, dropped samples, gyro bias (``presets=real_sensors``)
+
+_SENSED = {  # quantity -> how to read it from the robot's data, every physics step
+    "base_ang_vel": lambda d: d.root_ang_vel_b.torch,
+    "projected_gravity": lambda d: d.projected_gravity_b.torch,
+    "joint_pos_rel": lambda d: d.joint_pos.torch - d.default_joint_pos.torch,
+    "joint_vel_rel": lambda d: d.joint_vel.torch - d.default_joint_vel.torch,
+}
+HISTORY_STEPS = 21  # physics steps kept: up to 100 ms of latency at 200 Hz
+
+
+class _StateHistory:
+    """The robot's sensed quantities recorded after every physics step (Isaac Lab computes observations once per env
+    step, so a latency shorter than the policy period needs its own record), in a ring of ``HISTORY_STEPS``. One per
+    env, installed by the first ``sensed_state`` term on the scene's per-physics-step update."""
+
+    def __init__(self, env):
+        self.data = env.scene["robot"].data
+        self.buf = {k: torch.zeros(HISTORY_STEPS, *read(self.data).shape, device=env.device) for k, read in
+                    _SENSED.items()}
+        self.head = 0
+        self.fresh = torch.ones(env.num_envs, dtype=torch.bool, device=env.device)
+        update = env.scene.update
+
+        def update_and_record(dt: float) -> None:
+            update(dt)
+            self.record()
+
+        env.scene.update = update_and_record
+
+    def record(self) -> None:
+        self.head = (self.head + 1) % HISTORY_STEPS
+        for k, read in _SENSED.items():
+            now = read(self.data)
+            self.buf[k][self.head] = now
+            if bool(self.fresh.any()):  # after a reset, the past is the present (not the previous episode's)
+                self.buf[k][:, self.fresh] = now[self.fresh]
+        self.fresh[:] = False
+
+    def read(self, quantity: str, lag: torch.Tensor) -> torch.Tensor:
+        """Each env's ``quantity`` as it was ``lag`` physics steps ago (fresh envs: as it is now)."""
+        now = _SENSED[quantity](self.data)
+        index = (self.head - lag.clamp(max=HISTORY_STEPS - 1)) % HISTORY_STEPS
+        past = self.buf[quantity][index, torch.arange(lag.shape[0], device=lag.device)]
+        return torch.where(self.fresh[:, None], now, past)
+
+
+class sensed_state(ManagerTermBase):
+    """A robot sensor as hardware delivers it: ``quantity`` (base_ang_vel, projected_gravity, joint_pos_rel,
+    joint_vel_rel) read ``latency_ms`` late (drawn per env at reset from the range, at physics-step resolution, plus
+    0-``jitter_steps`` more each step), a sample dropped with ``drop_prob`` (the last delivered value held), and for
+    the gyro a constant bias per episode (``bias_std`` [rad/s]). The robot side (st_runtime's ObservationBuilder)
+    reads the same quantity through its sensors' latency."""
+
+    def __init__(self, cfg: ObservationTermCfg, env: ManagerBasedEnv):
+        super().__init__(cfg, env)
+        p = cfg.params
+        if p["quantity"] not in _SENSED:
+            raise ValueError(f"sensed_state: quantity {p['quantity']!r}, one of {', '.join(_SENSED)}")
+        lo, hi = p.get("latency_ms", (0.0, 0.0))
+        if not 0.0 <= lo <= hi or hi / 1000.0 / env.physics_dt + p.get("jitter_steps", 0) >= HISTORY_STEPS:
+            raise ValueError(f"sensed_state {p['quantity']}: latency_ms ({lo}, {hi}) needs 0 <= min <= max and max "
+                             f"+ jitter under {(HISTORY_STEPS - 1) * env.physics_dt * 1000:g} ms")
+        if not 0.0 <= p.get("drop_prob", 0.0) < 1.0:
+            raise ValueError(f"sensed_state {p['quantity']}: drop_prob {p['drop_prob']} outside [0, 1)")
+        if getattr(env, "_st_state_history", None) is None:
+            env._st_state_history = _StateHistory(env)
+        self.history = env._st_state_history
+        self.steps = (lo / 1000.0 / env.physics_dt, hi / 1000.0 / env.physics_dt)
+        n = env.num_envs
+        self.lag = torch.zeros(n, dtype=torch.long, device=env.device)
+        self.bias = torch.zeros(n, _SENSED[p["quantity"]](self.history.data).shape[1], device=env.device)
+        self.last = None
+        self.reset()
+
+    def reset(self, env_ids=None) -> None:
+        ids = slice(None) if env_ids is None else env_ids
+        n = self.lag[ids].shape[0]
+        lo, hi = self.steps
+        self.lag[ids] = torch.round(lo + (hi - lo) * torch.rand(n, device=self.lag.device)).long()
+        self.bias[ids] = self.cfg.params.get("bias_std", 0.0) * torch.randn_like(self.bias[ids])
+        self.history.fresh[ids] = True
+        if self.last is not None:
+            self.last[ids] = _SENSED[self.cfg.params["quantity"]](self.history.data)[ids]
+
+    def __call__(self, env: ManagerBasedEnv, quantity: str, latency_ms=(0.0, 0.0), jitter_steps: int = 0,
+                 drop_prob: float = 0.0, bias_std: float = 0.0) -> torch.Tensor:
+        lag = self.lag + (torch.randint(0, jitter_steps + 1, self.lag.shape, device=self.lag.device)
+                          if jitter_steps else 0)
+        value = self.history.read(quantity, lag) + self.bias
+        if self.last is None:
+            self.last = value.clone()
+        if drop_prob:
+            keep = torch.rand(value.shape[0], device=value.device) < drop_prob
+            value = torch.where(keep[:, None], self.last, value)
+        self.last = value.clone()
+        return value

@@ -63,6 +63,8 @@ class _Mirror:
         eye = torch.arange(dim, device=dev)
         ones = torch.ones(dim, device=dev)
         params = cfg.params or {}
+        if func == "sensed_state":  # a real sensor's reading mirrors as the quantity it reads
+            func = params["quantity"]
         if func in _SCALAR:
             return eye, ones
         if func in _VECTOR:

@@ -83,10 +83,29 @@ def _check_actuators(cfg) -> None:
             raise ConfigRangeError(f"{where}.saturation_effort = {sat}: need > 0")
 
 
+def _check_sensors(cfg) -> None:
+    """The real-sensor terms' numbers (``presets=real_sensors``), as overrides may set them."""
+    from legged_robots.tasks.mdp.observations import HISTORY_STEPS
+
+    for where, term in _terms(cfg):
+        if getattr(getattr(term, "func", None), "__name__", "") != "sensed_state":
+            continue
+        p = term.params or {}
+        lo, hi = p.get("latency_ms", (0.0, 0.0))
+        longest = (HISTORY_STEPS - 1) * cfg.sim.dt * 1000.0 - p.get("jitter_steps", 0) * cfg.sim.dt * 1000.0
+        if not 0.0 <= lo <= hi <= longest:
+            raise ConfigRangeError(f"{where}.params.latency_ms = ({lo}, {hi}): need 0 <= min <= max <= {longest:g} ms")
+        if not 0.0 <= p.get("drop_prob", 0.0) < 1.0:
+            raise ConfigRangeError(f"{where}.params.drop_prob = {p['drop_prob']}: need 0 <= p < 1")
+        if p.get("jitter_steps", 0) < 0 or p.get("bias_std", 0.0) < 0:
+            raise ConfigRangeError(f"{where}.params: jitter_steps and bias_std must be >= 0")
+
+
 def check_env_cfg(cfg) -> None:
     """Raise ConfigRangeError naming ``env.<manager>.<term>.<field>`` for any range with min > max, and the actuator
     group and key for real-actuator numbers out of their ranges."""
     _check_actuators(cfg)
+    _check_sensors(cfg)
     for where, term in _terms(cfg):
         params = getattr(term, "params", None) or {}
         gaussian = params.get("distribution") == "gaussian"  # (mean, std), not (min, max)

@@ -36,6 +36,13 @@ def _plain(value):
     return value
 
 
+def _plain_param(v) -> bool:
+    """A parameter the metadata can carry: a scalar, a string, or a list/tuple of numbers (a range)."""
+    if isinstance(v, (int, float, str, bool)):
+        return True
+    return isinstance(v, (list, tuple)) and all(isinstance(x, (int, float)) for x in v)
+
+
 def _defaults(func) -> dict:
     """Scalar keyword defaults of an observation function (e.g. height_scan's offset=0.5)."""
     import inspect
@@ -131,8 +138,8 @@ def policy_metadata(env, task: str, group: str = "policy") -> dict:
             "name": name,
             "dim": int(torch.tensor(dims).prod()),
             "func": f"{cfg.func.__module__}.{cfg.func.__name__}" if callable(cfg.func) else str(cfg.func),
-            "params": {**_defaults(cfg.func), **{k: v for k, v in (cfg.params or {}).items()
-                                                  if isinstance(v, (int, float, str, bool))}},
+            "params": {**_defaults(cfg.func), **{k: (list(v) if isinstance(v, tuple) else v)
+                                                  for k, v in (cfg.params or {}).items() if _plain_param(v)}},
             "scale": _plain(cfg.scale),
             "clip": _plain(cfg.clip),
             "history_length": int(getattr(cfg, "history_length", 0) or 0),
