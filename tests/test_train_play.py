@@ -53,9 +53,13 @@ def test_train_resume_play_export(tmp_path):
     assert "NewtonMujocoCManager" in (run_a / "params" / "env.yaml").read_text(), "CPU default physics, as run"
     assert list(run_a.glob("events.out.tfevents.*")), "tensorboard scalars"
 
-    resumed = run("train.py", "lus2", "--resume", "--max_iterations", "1", *SMALL, cwd=tmp_path)
+    resumed = run("train.py", "lus2", "--resume", "--max_iterations", "1", *SMALL,
+                  "env.commands.base_velocity.ranges.lin_vel_x=[0.3,0.8]", cwd=tmp_path)
     assert resumed.returncode == 0, resumed.stdout[-3000:] + resumed.stderr[-3000:]
     assert lines(resumed, "[st_rl] it")[0].split()[2] == "3/3", "the iteration count continues"
+    # the curriculum continues where it was; a configured range it replaces is said, with the way out
+    assert "resumed curriculum 'command_levels' as the checkpoint left it" in resumed.stdout
+    assert "'lin_vel_x': [0.3, 0.8]" in resumed.stdout and "env.curriculum.command_levels=null" in resumed.stdout
     assert "at iteration 3 (env step 16:" in resumed.stdout, "so do step-based curricula (2 iterations x 8 steps)"
     run_b = max(exp.iterdir())
     assert (run_b / "model_2.pt").is_file()

@@ -100,7 +100,12 @@ class StManagerBasedRLEnv(ManagerBasedRLEnv):
             elif kind == "command" and name in self.command_manager.active_terms:
                 self.command_manager.get_term(name).load_state_dict(value)
             elif kind == "curriculum" and name in self._curriculum_terms():
-                self._curriculum_terms()[name].func.load_state_dict(value)
+                func = self._curriculum_terms()[name].func
+                before = func.state_dict() if hasattr(func, "state_dict") else None
+                func.load_state_dict(value)
+                if before is not None and before != func.state_dict():  # e.g. command ranges given on the command line
+                    print(f"[st_gym] resumed curriculum '{name}' as the checkpoint left it ({func.state_dict()}), not "
+                          f"as configured ({before}); env.curriculum.{name}=null keeps the configured one", flush=True)
 
     @property
     def physics_blowups(self) -> int:
