@@ -144,6 +144,9 @@ def main(argv=None) -> int:
             rows.append(row)
             gap_txt = (f" | sim2sim joint RMSE {m['sim2sim_joint_rmse']:.3f} rad | Isaac Lab "
                        f"{evaluate.tracking_line(m['isaac'])}" if "isaac" in m else "")
+            if "touchdowns_per_s" in m:  # is it stepping? (figures, not checks)
+                gap_txt += (f" | feet all down {100 * m['all_feet_down_share']:.0f} %, "
+                            f"{m['touchdowns_per_s']:.1f} touchdowns/s")
             print(f"[sim2mujoco] {name:18s} {'PASS' if passed else 'FAIL'} | survived {m['survival_s']:5.2f} s | "
                   f"{evaluate.tracking_line(m)} | torque sat {m['torque_saturation']:.3f} | action rate "
                   f"{m['action_rate']:.3f}{gap_txt} | {rtf:.0f}x real time"

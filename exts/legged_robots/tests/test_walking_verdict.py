@@ -2,12 +2,15 @@
 known answers without a simulator. A base that moves at the command passes, one at half of it or standing fails."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from legged_robots.sim2mujoco import evaluate
 from legged_robots.sim2mujoco.scenarios import DEFAULT_SCENARIOS, Scenario, load_scenarios, outside_trained_ranges
+
+ROOT = Path(__file__).resolve().parents[3]
 
 DT = 0.02
 BY_NAME = {s.name: s for s in DEFAULT_SCENARIOS}
@@ -192,3 +195,23 @@ def test_play_gait_figures_tell_stepping_from_standing():
     assert walking["down_share"] == pytest.approx([0.6, 0.6], abs=0.01)
     assert walking["all_down_share"] == pytest.approx(0.2, abs=0.01) and walking["all_up_share"] == 0.0
     assert walking["touchdowns_per_s"] == pytest.approx([1.25, 1.25], abs=0.04)
+
+
+def test_sim2mujoco_gait_figures_from_foot_contacts():
+    """MujocoRobot sees its feet on the floor standing and off it lifted; the scenario's gait figures count the
+    touchdowns over the judged steps (a standing robot: all down, none)."""
+    from legged_robots.assets.paths import lus2_scene_mjcf
+    from st_runtime.metadata import read_metadata
+    from st_runtime.mujoco_robot import MujocoRobot
+
+    feet = ["left_ankle_roll_link", "right_ankle_roll_link"]
+    robot = MujocoRobot(lus2_scene_mjcf("lus2_27dof"), read_metadata(ROOT / "policies" / "lus2_flat" / "policy.json"))
+    robot.reset()
+    assert robot.feet_down(feet).tolist() == [True, True]
+    robot.reset(base_pos=[0.0, 0.0, 1.5])
+    assert robot.feet_down(feet).tolist() == [False, False]
+    mask = np.ones(1000, dtype=bool)  # 20 s: a touchdown more or less at the ends is 0.05/s
+    standing = evaluate.gait([[True, True]] * 1000, mask, 0.02)
+    assert standing == {"all_feet_down_share": 1.0, "touchdowns_per_s": 0.0}
+    stepping = [((k % 40) < 24, ((k + 20) % 40) < 24) for k in range(1000)]  # 0.8 s cycle: 1.25 touchdowns/s
+    assert evaluate.gait(stepping, mask, 0.02)["touchdowns_per_s"] == pytest.approx(1.25, abs=0.06)

@@ -136,6 +136,7 @@ class PolicyMetadata:
     terminations: dict[str, dict[str, Any]] = field(default_factory=dict)  # what ended a training episode
     quaternion_convention: str = "xyzw"
     actuators: ActuatorModel | None = None  # None: ideal PD (exported before the actuator model, or trained without)
+    feet: list[str] | None = None  # the bodies the training's foot-contact terms watched (gait figures)
     reference: dict[str, Any] | None = None  # mimic: the clips a deployment must serve
     checkpoint: str | None = None
     recurrent: bool = False

@@ -219,6 +219,19 @@ class MujocoRobot:
             return self
         return _Sensed(self, self._history, self.latency_steps)
 
+    def feet_down(self, feet: list[str]) -> np.ndarray:
+        """For each body in ``feet``, whether it touches anything that is not the robot (the floor, terrain)."""
+        m, d = self.model, self.data
+        ids = [m.body(f).id for f in feet]
+        down = np.zeros(len(feet), dtype=bool)
+        for c in range(d.ncon):
+            b1, b2 = (int(m.geom_bodyid[g]) for g in (d.contact.geom1[c], d.contact.geom2[c]))
+            for i, b in enumerate(ids):
+                other = b2 if b1 == b else b1 if b2 == b else None
+                if other is not None and int(m.body_rootid[other]) != self._robot_root:
+                    down[i] = True
+        return down
+
     # ------------------------------------------------------------------ actuators
     def set_actuator(self, delay_steps: int = 0, strength: float = 1.0) -> None:
         """The explicit actuator model's command delay [physics steps] and strength for the next run (training drew

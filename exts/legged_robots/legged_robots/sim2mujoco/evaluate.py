@@ -68,6 +68,7 @@ class Log:
     joint_pos: list = field(default_factory=list)
     joint_target: list = field(default_factory=list)
     torque: list = field(default_factory=list)
+    feet_down: list = field(default_factory=list)  # per foot of the metadata's ``feet`` (none: not recorded)
     saturation: list = field(default_factory=list)
     action: list = field(default_factory=list)
     obs: list = field(default_factory=list)
@@ -102,6 +103,8 @@ def run_scenario(policy: OnnxPolicy, robot: MujocoRobot, scenario: Scenario, thr
                            ("saturation", robot.saturation), ("action", action), ("obs", obs),
                            ("frames", robot.data.qpos.copy())):
             getattr(log, key).append(value)
+        if policy.metadata.feet:
+            log.feet_down.append(robot.feet_down(policy.metadata.feet))
         if stop_on_fall and (robot.base_pos[2] < thresholds.min_base_height or tilt > thresholds.max_tilt):
             break
     return log.arrays(), time.perf_counter() - t0
@@ -156,7 +159,21 @@ def metrics(log: dict[str, np.ndarray], scenario: Scenario, policy_dt: float, th
         **tracking_errors(achieved, commanded, mask),
         "torque_saturation": float(np.mean(log["saturation"])) if n else 0.0,
         "action_rate": float(rate),
+        **gait(log.get("feet_down"), mask, policy_dt),
     }
+
+
+def gait(feet_down, mask: np.ndarray, policy_dt: float) -> dict:
+    """Over the judged steps: the share with every foot down and the touchdowns per second per foot (a standing
+    robot: ~1.0 and ~0). Figures, not checks."""
+    if feet_down is None or len(feet_down) == 0 or not mask.any():
+        return {}
+    down = np.asarray(feet_down, bool)[mask[: len(feet_down)]]
+    if len(down) < 2:
+        return {}
+    touchdowns = (down[1:] & ~down[:-1]).sum(axis=0)
+    return {"all_feet_down_share": float(down.all(axis=1).mean()),
+            "touchdowns_per_s": float(touchdowns.mean() / ((len(down) - 1) * policy_dt))}
 
 
 CHECKS = (  # metric, threshold, passes when (NaN, i.e. nothing judged, fails)

@@ -119,6 +119,17 @@ def _actuators(robot, names: list[str]) -> dict:
                           "velocity_limit": [vmax[n] for n in names]}}
 
 
+def _feet(u) -> dict:
+    """The feet: the bodies of the ``feet_air_time`` reward's contact sensor (for gait figures on the robot side)."""
+    if "feet_air_time" not in u.reward_manager.active_terms:
+        return {}
+    cfg = u.reward_manager.get_term_cfg("feet_air_time").params.get("sensor_cfg")
+    if cfg is None:
+        return {}
+    names = list(u.scene.sensors[cfg.name].body_names)
+    return {"feet": names[cfg.body_ids] if isinstance(cfg.body_ids, slice) else [names[i] for i in cfg.body_ids]}
+
+
 def policy_metadata(env, task: str, group: str = "policy") -> dict:
     u = env.unwrapped
     robot = u.scene["robot"]
@@ -200,6 +211,7 @@ def policy_metadata(env, task: str, group: str = "policy") -> dict:
         "commands": commands,
         "terminations": terminations,
         **_actuators(robot, names),
+        **_feet(u),
         **_reference(u),
         "quaternion_convention": "xyzw",  # Isaac Lab 3; MuJoCo uses wxyz
     }
