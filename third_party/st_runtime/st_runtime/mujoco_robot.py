@@ -1,5 +1,7 @@
-"""The robot in plain MuJoCo, driven the way it was trained: PD torques from the metadata's gains,
-clipped to its effort limits, every integration step; joints found by name."""
+"""The robot in plain MuJoCo, driven the way it was trained: PD torques from the metadata's gains, clipped to its
+effort limits, every integration step (ideal motors), or the metadata's explicit actuator model (command delay,
+DC-motor torque-speed clip, strength; once per physics step, held through the substeps); sensors with latency;
+joints found by name."""
 
 from __future__ import annotations
 

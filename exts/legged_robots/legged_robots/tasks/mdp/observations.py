@@ -175,7 +175,7 @@ class sensed_state(ManagerTermBase):
         if self.last is None:
             self.last = value.clone()
         if drop_prob:
-            keep = torch.rand(value.shape[0], device=value.device) < drop_prob
-            value = torch.where(keep[:, None], self.last, value)
+            dropped = torch.rand(value.shape[0], device=value.device) < drop_prob
+            value = torch.where(dropped[:, None], self.last, value)
         self.last = value.clone()
         return value
