@@ -288,3 +288,20 @@ def test_mimic_ends_drift_off_the_path_only_where_the_policy_sees_the_reference_
     cfg = load("St-Mimic-Flat-Lus2")
     assert getattr(cfg.observations.policy, "reference_root_pose", None) is None
     assert getattr(cfg.terminations, "tracking_root_pos_error", None) is None
+
+
+def test_play_and_resume_take_the_robot_model_a_run_was_trained_with(tmp_path, capsys):
+    """A run's params/presets.txt (written by training) is applied when the command line names no presets, and
+    said; a command line that names its own wins; a run without the file changes nothing."""
+    from legged_robots.tasks.utils.launch import preset_overrides, with_run_presets
+
+    run = tmp_path / "run"
+    (run / "params").mkdir(parents=True)
+    (run / "params" / "presets.txt").write_text("presets=real_actuators,real_sensors\n")
+    checkpoint = run / "model_9.pt"
+    assert with_run_presets(["--x", "env.a=1"], checkpoint, "play") == ["presets=real_actuators,real_sensors", "--x",
+                                                                      "env.a=1"]
+    assert "trained with presets=real_actuators,real_sensors: applying them" in capsys.readouterr().out
+    assert with_run_presets(["presets=real_actuators"], checkpoint, "play") == ["presets=real_actuators"]
+    assert with_run_presets(["env.a=1"], tmp_path / "other" / "model_1.pt", "play") == ["env.a=1"]
+    assert preset_overrides(["presets=a", "physics=b", "env.presets=c"]) == ["presets=a"]
