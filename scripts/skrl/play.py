@@ -26,7 +26,14 @@ def main(argv=None) -> int:
 
     from legged_robots.tasks.utils.agent_cfgs import skrl_cfg
     from legged_robots.tasks.utils.launch import log_root, make_skrl_env, resolve_device, with_run_presets
-    from legged_robots.tasks.utils.playback import print_stats, report_export, report_style, rollout, video
+    from legged_robots.tasks.utils.playback import (
+        print_stats,
+        report_export,
+        report_style,
+        rollout,
+        trained_command_ranges,
+        video,
+    )
     from legged_robots.tasks.utils.policy_metadata import policy_metadata
     from legged_robots.tasks.utils.skrl_runner import SkrlTraining, checkpoint_infos, export_actor
     from st_rl.checkpoints import find_checkpoint, find_run
@@ -61,6 +68,7 @@ def main(argv=None) -> int:
         report_style(args, _Obs(env), stats, out_dir)
         metadata = {**policy_metadata(u, train_task), "checkpoint": str(checkpoint), "recurrent": False,
                     "framework": "skrl"}
+        metadata = trained_command_ranges(metadata, args, checkpoint)  # not the --command held here
         paths = export_actor(actor, infos["obs_dims"]["policy"], out_dir, metadata)
         ok = report_export(paths, out_dir, recorded)
         if args.video:

@@ -47,7 +47,14 @@ def main(argv=None) -> int:
         resolve_device,
         with_run_presets,
     )
-    from legged_robots.tasks.utils.playback import print_stats, report_export, report_style, rollout, video
+    from legged_robots.tasks.utils.playback import (
+        print_stats,
+        report_export,
+        report_style,
+        rollout,
+        trained_command_ranges,
+        video,
+    )
     from legged_robots.tasks.utils.policy_metadata import policy_metadata
     from st_rl.checkpoints import find_checkpoint, find_run
     from st_rl.export import export_policy
@@ -76,6 +83,7 @@ def main(argv=None) -> int:
         report_style(args, env, stats, out_dir)
         metadata = {**policy_metadata(env, train_task), "checkpoint": str(checkpoint),
                     "recurrent": agent_cfg.policy.rnn_type is not None}
+        metadata = trained_command_ranges(metadata, args, checkpoint)  # not the --command held here
         ok = report_export(export_policy(runner, out_dir, metadata), out_dir, recorded)
         if args.video:
             video(frames, env.unwrapped, out_dir / "play.mp4")

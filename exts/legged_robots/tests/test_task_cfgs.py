@@ -305,3 +305,28 @@ def test_play_and_resume_take_the_robot_model_a_run_was_trained_with(tmp_path, c
     assert with_run_presets(["presets=real_actuators"], checkpoint, "play") == ["presets=real_actuators"]
     assert with_run_presets(["env.a=1"], tmp_path / "other" / "model_1.pt", "play") == ["env.a=1"]
     assert preset_overrides(["presets=a", "physics=b", "env.presets=c"]) == ["presets=a"]
+
+
+def test_play_with_a_held_command_exports_the_trained_ranges(tmp_path):
+    """play --command holds one command in the env; the exported metadata keeps the ranges the policy was trained
+    with: the run's params/env.yaml, and over them the ranges the checkpoint's command curriculum reached."""
+    from types import SimpleNamespace as NS
+
+    import torch
+    import yaml
+
+    from legged_robots.tasks.utils.playback import trained_command_ranges
+
+    (tmp_path / "params").mkdir()
+    (tmp_path / "params" / "env.yaml").write_text(yaml.safe_dump({"commands": {"base_velocity": {"ranges": {
+        "lin_vel_x": [0.3, 0.8], "lin_vel_y": [0.0, 0.0], "ang_vel_z": [-0.3, 0.3]}}}}))
+    checkpoint = tmp_path / "model_5.pt"
+    torch.save({"infos": {"env_state": {}}}, checkpoint)
+    held = {"commands": {"base_velocity": {"lin_vel_x": [0.5, 0.5]}}, "task": "t"}
+    args = NS(command=(0.5, 0.0, 0.0), configured_command_ranges={"lin_vel_x": [-0.2, 0.2], "heading": [-3.0, 3.0]})
+    out = trained_command_ranges(held, args, checkpoint)
+    assert out["commands"]["base_velocity"] == {"lin_vel_x": [0.3, 0.8], "heading": [-3.0, 3.0],
+                                                "lin_vel_y": [0.0, 0.0], "ang_vel_z": [-0.3, 0.3]}
+    torch.save({"infos": {"env_state": {"curriculum/command_levels": {"lin_vel_x": [-0.6, 1.0]}}}}, checkpoint)
+    assert trained_command_ranges(held, args, checkpoint)["commands"]["base_velocity"]["lin_vel_x"] == [-0.6, 1.0]
+    assert trained_command_ranges(held, NS(command=None), checkpoint) is held  # nothing held: as exported

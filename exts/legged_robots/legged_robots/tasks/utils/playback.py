@@ -54,8 +54,35 @@ def prepare_play(args):
     torch.set_num_threads(1)
     task_id, env_cfg, agent_cfg = load_cfgs(args.task, args.overrides, play=True, agent=args.agent)
     if args.command is not None:
+        cmd = getattr(env_cfg.commands, "base_velocity", None)
+        args.configured_command_ranges = None if cmd is None else {
+            k: list(v) for k, v in vars(cmd.ranges).items() if isinstance(v, (tuple, list))}
         hold_command(env_cfg, args.command, task_id)
     return task_id, env_cfg, agent_cfg
+
+
+def trained_command_ranges(metadata: dict, args, checkpoint) -> dict:
+    """``metadata`` with the command ranges the policy was trained with, not the one ``--command`` held: the ranges
+    the checkpoint's command curriculum reached, else the training run's (its ``params/env.yaml``), else the
+    configured ones."""
+    ranges = getattr(args, "configured_command_ranges", None)
+    if args.command is None or ranges is None:
+        return metadata
+    import torch
+    import yaml
+
+    from .config_files import _ParamsLoader
+
+    env_yaml = Path(checkpoint).parent / "params" / "env.yaml"
+    if env_yaml.is_file():
+        run_ranges = (((yaml.load(env_yaml.read_text(), Loader=_ParamsLoader) or {}).get("commands") or {})
+                      .get("base_velocity") or {}).get("ranges") or {}
+        ranges = {**ranges, **{k: list(v) for k, v in run_ranges.items() if isinstance(v, (list, tuple))}}
+
+    ckpt = torch.load(checkpoint, map_location="cpu", weights_only=False)
+    state = (ckpt.get("infos") or {}).get("env_state", {}) if isinstance(ckpt, dict) else {}
+    reached = state.get("curriculum/command_levels") or {}
+    return {**metadata, "commands": {**metadata.get("commands", {}), "base_velocity": {**ranges, **reached}}}
 
 
 def hold_command(env_cfg, command, task_id: str) -> None:
