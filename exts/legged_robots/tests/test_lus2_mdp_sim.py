@@ -119,7 +119,7 @@ def test_randomization_lands_in_its_ranges_and_in_the_simulated_model(env):
     assert nominal_mass.sum() == pytest.approx(d.total_mass())
     # privileged observation reads the same ratios
     obs = env.observation_manager.compute()["critic"]
-    start = 1 + 4 + 3 + 3 + 3 + 3 * 27 + 3
+    start = 1 + 4 + 3 + 3 + 3 + 3 * 27 + 3 + 2  # ... velocity command, gait clock, then the privileged terms
     torch.testing.assert_close(obs[:, start:start + 29], ratio - 1.0, atol=1e-5, rtol=0)
     # friction: per shape in range, in Newton's material array, and the feet's mean in the critic
     mu = _binding(env, "shape_material_mu")
