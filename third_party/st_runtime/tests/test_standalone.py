@@ -4,6 +4,7 @@ and drives the simulated robot through the bridge there."""
 
 import ast
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -48,8 +49,10 @@ def test_a_fresh_venv_with_the_runtime_alone_drives_the_simulated_robot(tmp_path
     venv = tmp_path / "venv"
     subprocess.run([str(base), "-m", "venv", str(venv)], check=True)
     py = str(venv / "bin" / "python")
+    source = tmp_path / "st_runtime"  # a copy: building writes build/ beside the sources, not into the checkout
+    shutil.copytree(PACKAGE, source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__", "tests"))
     install = subprocess.run([py, "-m", "pip", "install", "-q", "--no-index", "--find-links", str(wheels),
-                              f"{PACKAGE}[mujoco,ros2]"], capture_output=True, text=True)
+                              f"{source}[mujoco,ros2]"], capture_output=True, text=True)
     assert install.returncode == 0, install.stdout[-2000:] + install.stderr[-2000:]
     mjcf = lus2_scene_mjcf("lus2_27dof")
     spec = tmp_path / "spec.json"
