@@ -117,8 +117,7 @@ def main(argv=None) -> int:
     if args.sim2sim:
         from legged_robots.sim2mujoco.isaac import IsaacLabRobot
 
-        isaac = IsaacLabRobot(md.task, md.joint_names, real_actuators=md.actuators is not None,
-                              metadata=md)
+        isaac = IsaacLabRobot(md.task, md.joint_names, metadata=md)
         isaac.set_actuator(robot.delay_steps)
     rows = []
     try:

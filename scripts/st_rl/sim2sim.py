@@ -85,8 +85,7 @@ def main(argv=None) -> int:
     mj = MujocoRobot(Path(args.mjcf) if args.mjcf else robot_mjcf(md), md)
     out = Path(args.out) if args.out else output_dir(path, "sim2sim")
     out.mkdir(parents=True, exist_ok=True)
-    isaac = IsaacLabRobot(md.task, md.joint_names, real_actuators=md.actuators is not None,
-                              metadata=md)  # delay 0 on both
+    isaac = IsaacLabRobot(md.task, md.joint_names, metadata=md)  # delay 0 on both
     try:
         if args.open_loop:
             actions = open_loop_actions(args.actions, args.steps, len(md.joint_names))

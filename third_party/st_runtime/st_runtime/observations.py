@@ -54,8 +54,11 @@ def _gait_phase(robot, ctx, term):
 def _sensed_state(robot, ctx, term):
     """mdp.sensed_state: the quantity as the robot's sensors deliver it (``robot.sensed()``: latency applied there;
     training also drew jitter, drops and a gyro bias, which a robot brings by itself)."""
-    return {"base_ang_vel": _base_ang_vel, "projected_gravity": _projected_gravity, "joint_pos_rel": _joint_pos_rel,
-            "joint_vel_rel": _joint_vel_rel}[term.params["quantity"]](robot, ctx, term)
+    return _SENSED[term.params["quantity"]](robot, ctx, term)
+
+
+_SENSED = {"base_ang_vel": _base_ang_vel, "projected_gravity": _projected_gravity, "joint_pos_rel": _joint_pos_rel,
+           "joint_vel_rel": _joint_vel_rel}
 
 
 def _height_scan(robot, ctx, term):

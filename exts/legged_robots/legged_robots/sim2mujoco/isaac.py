@@ -10,11 +10,12 @@ class IsaacLabRobot:
     """The task's play variant with one env, the nominal robot, no noise, and commands set from outside."""
 
     def __init__(self, task: str, joint_names: list[str] | None = None, device: str = "cpu",
-                 physics: str | None = None, real_actuators: bool = False, metadata=None):
+                 physics: str | None = None, real_actuators: bool | None = None, metadata=None):
         """``joint_names``: the policy's joint order (default: the env's action order, as exported);
         ``physics``: a preset name (default: the device's); ``real_actuators``: the real-actuator model
         (``presets=real_actuators``) at a fixed delay and full strength (``set_actuator``), as the MuJoCo side;
-        ``metadata``: an exported policy's, whose observation terms the env's policy group is cut to."""
+        ``metadata``: an exported policy's, whose observation terms the env's policy group is cut to and whose actuator
+        model picks ``real_actuators`` when that is not given."""
         import torch
 
         from legged_robots.tasks import make_env
@@ -37,6 +38,8 @@ class IsaacLabRobot:
 
         self._torch = torch
         self.task = task.removesuffix("-Play")
+        if real_actuators is None:
+            real_actuators = metadata is not None and metadata.actuators is not None
         overrides = ([f"physics={physics}"] if physics else []) + (["presets=real_actuators"] if real_actuators else [])
         self.env = make_env(f"{self.task}-Play", num_envs=1, device=device, edit=edit, overrides=overrides)
         self.actuator_delay_steps = 0

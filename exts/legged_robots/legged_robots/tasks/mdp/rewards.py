@@ -9,6 +9,8 @@ import torch
 from isaaclab.managers import ManagerTermBase, SceneEntityCfg
 from isaaclab.utils.math import euler_xyz_from_quat, wrap_to_pi
 
+from .observations import gait_clock
+
 if TYPE_CHECKING:
     from isaaclab.envs import ManagerBasedRLEnv
     from isaaclab.managers import RewardTermCfg
@@ -75,8 +77,7 @@ def _gait(env: ManagerBasedRLEnv, period: float, stance_ratio: float, command_na
     """(expected stance per foot (N, 2), moving (N,)): the left foot's phase is the clock's
     (``observations.gait_phase``), the right foot's half a period later; a foot stands in the first
     ``stance_ratio`` of its cycle. Asked to stand (command below ``standing_speed``), both feet stand."""
-    t = env.episode_length_buf.to(torch.float32) * env.step_dt
-    phase = torch.remainder(t / period, 1.0)
+    phase = gait_clock(env, period)
     feet = torch.stack([phase, torch.remainder(phase + 0.5, 1.0)], dim=1)
     cmd = env.command_manager.get_command(command_name)
     moving = (torch.linalg.norm(cmd[:, :2], dim=1) + torch.abs(cmd[:, 2])) > standing_speed

@@ -287,17 +287,11 @@ class GaitStats:
     up, and touchdowns per second. A policy that stands shows ~100 % both down and ~0 touchdowns/s."""
 
     def __init__(self, env):
+        from .policy_metadata import feet_sensor
+
         u = env.unwrapped
-        self.dt, self.sensor, self.ids, self.down = u.step_dt, None, None, []
-        if "feet_air_time" not in u.reward_manager.active_terms:
-            return
-        cfg = u.reward_manager.get_term_cfg("feet_air_time").params.get("sensor_cfg")
-        if cfg is None:
-            return
-        self.sensor = u.scene.sensors[cfg.name]
-        self.ids = cfg.body_ids
-        names = list(self.sensor.body_names)
-        self.names = names[self.ids] if isinstance(self.ids, slice) else [names[i] for i in self.ids]
+        self.dt, self.down = u.step_dt, []
+        self.sensor, self.ids, self.names = feet_sensor(u) or (None, None, None)
 
     def record(self) -> None:
         if self.sensor is not None:

@@ -119,15 +119,24 @@ def _actuators(robot, names: list[str]) -> dict:
                           "velocity_limit": [vmax[n] for n in names]}}
 
 
-def _feet(u) -> dict:
-    """The feet: the bodies of the ``feet_air_time`` reward's contact sensor (for gait figures on the robot side)."""
+def feet_sensor(u):
+    """(contact sensor, body ids, body names) of the feet: the bodies the ``feet_air_time`` reward watches; None
+    for a task without that reward."""
     if "feet_air_time" not in u.reward_manager.active_terms:
-        return {}
+        return None
     cfg = u.reward_manager.get_term_cfg("feet_air_time").params.get("sensor_cfg")
     if cfg is None:
-        return {}
-    names = list(u.scene.sensors[cfg.name].body_names)
-    return {"feet": names[cfg.body_ids] if isinstance(cfg.body_ids, slice) else [names[i] for i in cfg.body_ids]}
+        return None
+    sensor = u.scene.sensors[cfg.name]
+    names = list(sensor.body_names)
+    return sensor, cfg.body_ids, names[cfg.body_ids] if isinstance(cfg.body_ids, slice) else [names[i] for i in
+                                                                                              cfg.body_ids]
+
+
+def _feet(u) -> dict:
+    """The feet's names, for gait figures on the robot side."""
+    feet = feet_sensor(u)
+    return {"feet": feet[2]} if feet else {}
 
 
 def policy_metadata(env, task: str, group: str = "policy") -> dict:
