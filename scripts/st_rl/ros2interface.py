@@ -50,6 +50,12 @@ def _sim_args(p: argparse.ArgumentParser) -> None:
                    help="Gaussian std on joint velocities [rad/s]")
     p.add_argument("--gyro_noise", type=NON_NEGATIVE, default=0.0,
                    help="Gaussian std on the IMU's angular velocity [rad/s]")
+    p.add_argument("--imu_mount_deg", nargs=3, type=float_in(-45.0, 45.0), default=(0.0, 0.0, 0.0),
+                   metavar=("ROLL", "PITCH", "YAW"), help="the IMU board mounted turned by these angles [deg]: "
+                   "orientation, gyro and acceleration in its frame")
+    p.add_argument("--encoder_counts", type=NON_NEGATIVE_INT, default=0, metavar="N",
+                   help="joint encoders of N counts per turn: positions rounded to counts, velocities their "
+                        "difference over one physics step (default 0: exact)")
     p.add_argument("--joint_order", default="mjcf", choices=("mjcf", "reversed", "sorted"),
                    help="order of the joints in /joint_states (the bridge maps by name)")
 
@@ -207,7 +213,8 @@ def run_sim(args) -> int:
         raise ValueError(f"--drop is a probability in [0, 1), got {args.drop}")
     mjcf = _sim_mjcf(args)
     node = Node(args.domain_id, _remaps(args.remap))
-    imp = Impairments(args.latency_ms, args.drop, args.joint_pos_noise, args.joint_vel_noise, args.gyro_noise)
+    imp = Impairments(args.latency_ms, args.drop, args.joint_pos_noise, args.joint_vel_noise, args.gyro_noise,
+                      tuple(args.imu_mount_deg), args.encoder_counts)
     real = args.real_actuators
     if not real and args.policy:
         from st_runtime.metadata import read_metadata
@@ -221,7 +228,9 @@ def run_sim(args) -> int:
     if real:
         sim.robot.set_actuator(delay_steps=int(round(args.actuator_delay_ms / 1000.0 / spec.sim_dt)))
     print(f"[ros2 sim] {mjcf.name} | {len(sim.robot.joint_names)} joints | physics {1 / sim.robot.policy_dt:g} Hz | "
-          f"domain {domain_id(args.domain_id)} | latency {args.latency_ms:g} ms, drop {args.drop:g} | motors "
+          f"domain {domain_id(args.domain_id)} | latency {args.latency_ms:g} ms, drop {args.drop:g}"
+          + (f", IMU mounted at {list(args.imu_mount_deg)} deg" if any(args.imu_mount_deg) else "")
+          + (f", encoders {args.encoder_counts} counts/turn" if args.encoder_counts else "") + " | motors "
           + (f"delayed DC ({args.actuator_delay_ms:g} ms)" if real else "ideal PD")
           + " | waiting for the first command", flush=True)
     stats = sim.run(args.seconds, _stop_on_signals())
@@ -252,6 +261,7 @@ def run_demo(args) -> int:
     sim_cmd = script + ["sim", args.robot, "--policy", str(policy), "--latency_ms", str(args.latency_ms),
                         "--drop", str(args.drop), "--joint_pos_noise", str(args.joint_pos_noise),
                         "--joint_vel_noise", str(args.joint_vel_noise), "--gyro_noise", str(args.gyro_noise),
+                        "--imu_mount_deg", *map(str, args.imu_mount_deg), "--encoder_counts", str(args.encoder_counts),
                         "--joint_order", args.joint_order] + common
     bridge_cmd = script + ["bridge", "--policy", str(policy), "--out", str(out / "bridge")] + common
     procs = {}

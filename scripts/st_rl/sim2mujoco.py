@@ -40,7 +40,7 @@ from pathlib import Path
 
 def parse_args(argv=None):
     from legged_robots.sim2mujoco.cli import add_policy_args
-    from legged_robots.utils.args import NON_NEGATIVE, existing_file
+    from legged_robots.utils.args import NON_NEGATIVE, POSITIVE_INT, existing_file, float_in
 
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_policy_args(p)
@@ -58,6 +58,12 @@ def parse_args(argv=None):
     p.add_argument("--actuator_delay_ms", type=NON_NEGATIVE, default=0.0, metavar="MS",
                    help="a policy trained with the real-actuator model (presets=real_actuators): the command delay to "
                         "run its motors with, rounded to physics steps (default 0; the metadata: the trained range)")
+    p.add_argument("--imu_mount_deg", nargs=3, type=float_in(-45.0, 45.0), metavar=("ROLL", "PITCH", "YAW"),
+                   help="the IMU board mounted turned by these angles [deg]: gyro and gravity read in its frame "
+                        "(training's presets=real_sensors draws up to 2 deg per episode)")
+    p.add_argument("--encoder_counts", type=POSITIVE_INT, metavar="N",
+                   help="joint encoders of N counts per turn: angles rounded to counts, velocities their difference "
+                        "over one physics step (training's presets=real_sensors: 16384)")
     p.add_argument("--sim2sim", action="store_true", help="also run Isaac Lab (Newton) and report the joint gap")
     p.add_argument("--clips", nargs="+", help="mimic policy: the clips to run (default: all it was trained on)")
     p.add_argument("--motions", help="mimic policy: folder of its clip files (default: our shipped clips)")
@@ -101,6 +107,13 @@ def main(argv=None) -> int:
     else:
         print("[sim2mujoco] actuators: ideal PD (the metadata carries no actuator model: trained without one, or "
               "exported before it existed)")
+    if args.imu_mount_deg or args.encoder_counts:
+        import numpy as np
+
+        rpy = np.radians(args.imu_mount_deg or (0.0, 0.0, 0.0))
+        robot.set_sensor_errors(rpy, 2.0 * np.pi / args.encoder_counts if args.encoder_counts else 0.0)
+        print(f"[sim2mujoco] sensors: IMU mounted at {np.degrees(rpy).round(3).tolist()} deg (roll, pitch, yaw), "
+              f"encoders {args.encoder_counts or 'exact'}" + (" counts per turn" if args.encoder_counts else ""))
     if args.clips or args.motions or args.isaac_eval:
         raise ValueError("--clips, --motions and --isaac_eval are for mimic policies; this one follows velocity "
                          "commands")

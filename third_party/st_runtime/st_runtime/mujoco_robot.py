@@ -12,6 +12,7 @@ import numpy as np
 
 from .errors import PolicyMetadataError
 from .metadata import PolicyMetadata, RobotSpec
+from .sensors import encoder_angle, encoder_velocity, rotation_from_rpy
 
 
 class MujocoRobot:
@@ -75,6 +76,7 @@ class MujocoRobot:
         self.set_actuator(0, 1.0)
         self._robot_root = int(m.body_rootid[self.base_body])  # the robot's top body below the world
         self._key = mujoco.mj_name2id(m, mujoco.mjtObj.mjOBJ_KEY, "stand")
+        self.imu_mount, self.encoder_resolution = None, 0.0
         self.set_latency(0.0, 0.0)
 
     # ------------------------------------------------------------------ state
@@ -198,7 +200,7 @@ class MujocoRobot:
             self._ray_geom = np.zeros(1, dtype=np.int32)
         return self._ground_model, self._ground_data
 
-    # ------------------------------------------------------------------ sensing with latency
+    # ------------------------------------------------------------------ sensing with latency and errors
     def set_latency(self, imu_s: float, joint_s: float) -> None:
         """State latency of what the policy observes: the IMU (base angular velocity, gravity, base velocity) and the
         joint encoders each read as they were ``imu_s`` / ``joint_s`` ago, rounded to whole physics steps (the
@@ -207,8 +209,25 @@ class MujocoRobot:
             raise ValueError(f"latency must be >= 0 s, got imu {imu_s}, joint {joint_s}")
         dt = float(self.model.opt.timestep)
         self.latency_steps = (int(round(imu_s / dt)), int(round(joint_s / dt)))
-        self._history = deque(maxlen=max(self.latency_steps) + 1)
+        self._new_history()
+
+    def set_sensor_errors(self, imu_mount_rpy=(0.0, 0.0, 0.0), encoder_resolution: float = 0.0) -> None:
+        """The IMU board mounted turned by roll, pitch, yaw [rad] (it reads R^T v), and joint encoders of
+        ``encoder_resolution`` [rad per count] (0: exact), whose velocity is the difference of two counted angles
+        one physics step apart: training's ``sensed_state`` models (st_runtime.sensors holds the twins)."""
+        if encoder_resolution < 0:
+            raise ValueError(f"encoder_resolution must be >= 0 rad per count, got {encoder_resolution}")
+        rpy = np.asarray(imu_mount_rpy, float)
+        self.imu_mount = None if not np.any(rpy) else rotation_from_rpy(rpy)
+        self.encoder_resolution = float(encoder_resolution)
+        self._new_history()
+
+    def _new_history(self) -> None:
+        # entries one integration step apart; the encoder's difference reaches one physics step (substeps) further
+        spare = self.substeps if getattr(self, "encoder_resolution", 0.0) else 0
+        self._history = deque(maxlen=max(self.latency_steps[0], self.latency_steps[1] + spare) + 1)
         self._history.append(self._snapshot())
+        self._sensor_view = self._history.maxlen > 1 or self.imu_mount is not None  # else sensed() is the robot
 
     def _snapshot(self) -> dict:
         return {"joint_pos": self.joint_pos, "joint_vel": self.joint_vel, "base_ang_vel_b": self.base_ang_vel_b,
@@ -217,7 +236,7 @@ class MujocoRobot:
     def sensed(self):
         """What the policy's sensors report now: the robot itself without latency, else a view whose IMU and joint
         readings are the recorded ones of ``latency_steps`` physics steps ago (the oldest kept after a reset)."""
-        if self._history.maxlen == 1:
+        if not self._sensor_view:
             return self
         return _Sensed(self, self._history, self.latency_steps)
 
@@ -267,7 +286,7 @@ class MujocoRobot:
         if push_velocity is not None:
             d.qvel[0:2] += np.asarray(push_velocity, float)[:2]
         saturated = 0
-        recording = self._history.maxlen > 1  # the sensors see every physics step (their latency counts in them)
+        recording = self._sensor_view  # the sensors see every physics step (their latency counts in them)
         for i in range(self.steps_per_action):
             q, qd = d.qpos[self.qadr], d.qvel[self.dadr]
             if self.actuators is None:  # ideal PD, recomputed every integration step
@@ -300,8 +319,17 @@ class _Sensed:
         return self._history[max(len(self._history) - 1 - steps, 0)]
 
     def __getattr__(self, name):
+        r = self._robot
         if name in self._IMU:
-            return self._past(self._imu)[name].copy()
+            value = self._past(self._imu)[name].copy()
+            return value if r.imu_mount is None or name == "base_lin_vel_b" else r.imu_mount.T @ value
+        if name in ("joint_pos", "joint_vel") and r.encoder_resolution:
+            res = r.encoder_resolution
+            if name == "joint_pos":
+                return encoder_angle(self._past(self._joint)["joint_pos"], res)
+            physics_dt = float(r.model.opt.timestep) * r.substeps
+            return encoder_velocity(self._past(self._joint)["joint_pos"],
+                                    self._past(self._joint + r.substeps)["joint_pos"], res, physics_dt)
         if name in ("joint_pos", "joint_vel"):
             return self._past(self._joint)[name].copy()
-        return getattr(self._robot, name)
+        return getattr(r, name)

@@ -52,8 +52,9 @@ def _gait_phase(robot, ctx, term):
 
 
 def _sensed_state(robot, ctx, term):
-    """mdp.sensed_state: the quantity as the robot's sensors deliver it (``robot.sensed()``: latency applied there;
-    training also drew jitter, drops and a gyro bias, which a robot brings by itself)."""
+    """mdp.sensed_state: the quantity as the robot's sensors deliver it (``robot.sensed()``: latency, IMU mounting
+    and encoders applied there when set; training also drew jitter, drops and a gyro bias, which a robot brings by
+    itself)."""
     return _SENSED[term.params["quantity"]](robot, ctx, term)
 
 

@@ -39,6 +39,8 @@ class Impairments:
     joint_pos_noise: float = 0.0  # [rad], Gaussian std
     joint_vel_noise: float = 0.0  # [rad/s]
     gyro_noise: float = 0.0  # [rad/s]
+    imu_mount_deg: tuple[float, float, float] = (0.0, 0.0, 0.0)  # the IMU board turned by roll, pitch, yaw
+    encoder_counts: int = 0  # joint encoders' counts per turn (0: exact); velocity by differentiation
 
 
 def mjcf_robot_spec(mjcf: str | Path, armature: Callable[[str], float], effort_limit: Callable[[str], float],
@@ -70,6 +72,8 @@ class SimRobot:
         self.robot = MujocoRobot(mjcf, spec)
         self.robot.reset()
         self.imp = impairments or Impairments()
+        self.robot.set_sensor_errors(np.radians(self.imp.imu_mount_deg),
+                                     2.0 * np.pi / self.imp.encoder_counts if self.imp.encoder_counts else 0.0)
         self.rng = np.random.default_rng(seed)
         self.log = log
         self.node = node  # the participant lives as long as we do
@@ -139,17 +143,20 @@ class SimRobot:
 
     def _state_messages(self) -> list:
         r, imp = self.robot, self.imp
+        s = r.sensed()  # through the IMU mounting and the encoders (the latency is this class's outbox)
         stamp = msgs.Time.now()
-        q = r.joint_pos + self.rng.normal(0.0, imp.joint_pos_noise, len(r.joint_pos)) * (imp.joint_pos_noise > 0)
-        dq = r.joint_vel + self.rng.normal(0.0, imp.joint_vel_noise, len(r.joint_vel)) * (imp.joint_vel_noise > 0)
+        q = s.joint_pos + self.rng.normal(0.0, imp.joint_pos_noise, len(r.joint_pos)) * (imp.joint_pos_noise > 0)
+        dq = s.joint_vel + self.rng.normal(0.0, imp.joint_vel_noise, len(r.joint_vel)) * (imp.joint_vel_noise > 0)
         o = self.order
         joints = msgs.JointState(header=msgs.Header(stamp=stamp), name=[r.joint_names[i] for i in o],
                                  position=q[o].tolist(), velocity=dq[o].tolist(), effort=r.torque[o].tolist())
         w, x, y, z = r.base_quat
-        gyro = r.base_ang_vel_b + self.rng.normal(0.0, imp.gyro_noise, 3) * (imp.gyro_noise > 0)
-        acc = r.base_rot.T @ np.array([0.0, 0.0, 9.81])
+        imu_rot = r.base_rot if r.imu_mount is None else r.base_rot @ r.imu_mount
+        qi = r.base_quat if r.imu_mount is None else _quat_wxyz(imu_rot)
+        gyro = s.base_ang_vel_b + self.rng.normal(0.0, imp.gyro_noise, 3) * (imp.gyro_noise > 0)
+        acc = imu_rot.T @ np.array([0.0, 0.0, 9.81])
         imu = msgs.Imu(header=msgs.Header(stamp=stamp, frame_id="base_link"),
-                       orientation=msgs.Quaternion(x, y, z, w), angular_velocity=msgs.Vector3(*gyro),
+                       orientation=msgs.Quaternion(qi[1], qi[2], qi[3], qi[0]), angular_velocity=msgs.Vector3(*gyro),
                        linear_acceleration=msgs.Vector3(*acc))
         p = r.base_pos
         odom = msgs.Odometry(header=msgs.Header(stamp=stamp, frame_id="world"), child_frame_id="base_link",
@@ -193,3 +200,11 @@ class SimRobot:
                 overruns += 1
         return {"steps": k, "sim_steps": sim_steps, "overruns": overruns, "commands": self.commands_received,
                 "bad_commands": self.bad_commands}
+
+
+def _quat_wxyz(rot: np.ndarray) -> np.ndarray:
+    import mujoco
+
+    q = np.zeros(4)
+    mujoco.mju_mat2Quat(q, np.ascontiguousarray(rot, dtype=float).reshape(9))
+    return q

@@ -5,6 +5,7 @@ manager is built, before the startup randomization runs), so an unrandomized rob
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import torch
@@ -88,7 +89,8 @@ def gait_clock(env: ManagerBasedEnv, period: float) -> torch.Tensor:
     return torch.remainder(env.episode_length_buf.to(torch.float32) * env.step_dt / period, 1.0)
 
 
-# -- real sensors: latency at physics-step resolution, dropped samples, gyro bias (``presets=real_sensors``)
+# -- real sensors: latency at physics-step resolution, dropped samples, gyro bias, IMU mounting, encoders
+#    (``presets=real_sensors``)
 
 _SENSED = {  # quantity -> how to read it from the robot's data, every physics step
     "base_ang_vel": lambda d: d.root_ang_vel_b.torch,
@@ -96,7 +98,24 @@ _SENSED = {  # quantity -> how to read it from the robot's data, every physics s
     "joint_pos_rel": lambda d: d.joint_pos.torch - d.default_joint_pos.torch,
     "joint_vel_rel": lambda d: d.joint_vel.torch - d.default_joint_vel.torch,
 }
+_IMU = ("base_ang_vel", "projected_gravity")
 HISTORY_STEPS = 21  # physics steps kept: up to 100 ms of latency at 200 Hz
+
+
+def rotation_from_rpy(rpy: torch.Tensor) -> torch.Tensor:
+    """(n, 3) roll, pitch, yaw [rad] -> (n, 3, 3) rotations R = Rz(yaw) Ry(pitch) Rx(roll) (an IMU board mounted
+    turned by R reads R^T v of a vector v in the base frame). st_runtime.sensors.rotation_from_rpy is its twin."""
+    cr, cp, cy = torch.cos(rpy).unbind(-1)
+    sr, sp, sy = torch.sin(rpy).unbind(-1)
+    return torch.stack([
+        torch.stack([cy * cp, cy * sp * sr - sy * cr, cy * sp * cr + sy * sr], -1),
+        torch.stack([sy * cp, sy * sp * sr + cy * cr, sy * sp * cr - cy * sr], -1),
+        torch.stack([-sp, cp * sr, cp * cr], -1)], -2)
+
+
+def encoder_angle(q: torch.Tensor, resolution: float) -> torch.Tensor:
+    """An angle as an absolute encoder of ``resolution`` [rad per count] reports it (st_runtime.sensors' twin)."""
+    return torch.round(q / resolution) * resolution
 
 
 class _StateHistory:
@@ -110,6 +129,8 @@ class _StateHistory:
                     _SENSED.items()}
         self.head = 0
         self.fresh = torch.ones(env.num_envs, dtype=torch.bool, device=env.device)
+        # the IMU's mounting per env (both IMU terms read through the same board), redrawn each episode
+        self.mount = torch.eye(3, device=env.device).repeat(env.num_envs, 1, 1)
         update = env.scene.update
 
         def update_and_record(dt: float) -> None:
@@ -139,9 +160,12 @@ class _StateHistory:
 class sensed_state(ManagerTermBase):
     """A robot sensor as hardware delivers it: ``quantity`` (base_ang_vel, projected_gravity, joint_pos_rel,
     joint_vel_rel) read ``latency_ms`` late (drawn per env at reset from the range, at physics-step resolution, plus
-    0-``jitter_steps`` more each step), a sample dropped with ``drop_prob`` (the last delivered value held), and for
-    the gyro a constant bias per episode (``bias_std`` [rad/s]). The robot side (st_runtime's ObservationBuilder)
-    reads the same quantity through its sensors' latency."""
+    0-``jitter_steps`` more each step), a sample dropped with ``drop_prob`` (the last delivered value held), for
+    the gyro a constant bias per episode (``bias_std`` [rad/s]), for the IMU a board mounted turned by up to
+    ``mount_deg`` about each axis (per episode), and for joints an absolute encoder of ``encoder_resolution``
+    [rad/count]: angles rounded to counts, velocities the difference of two counted angles one physics step apart
+    (the staircase noise of encoder differentiation). The robot side (st_runtime's MujocoRobot.sensed) applies the
+    same models, by the twin functions in st_runtime.sensors."""
 
     def __init__(self, cfg: ObservationTermCfg, env: ManagerBasedEnv):
         super().__init__(cfg, env)
@@ -165,19 +189,34 @@ class sensed_state(ManagerTermBase):
         lo, hi = self.steps
         self.lag[ids] = torch.round(lo + (hi - lo) * torch.rand(n, device=self.lag.device)).long()
         self.bias[ids] = self.cfg.params.get("bias_std", 0.0) * torch.randn_like(self.bias[ids])
-        self.history.fresh[ids] = True
-        if self.last is not None:
-            self.last[ids] = _SENSED[self.cfg.params["quantity"]](self.history.data)[ids]
+        mount = math.radians(self.cfg.params.get("mount_deg", 0.0))
+        if mount and self.cfg.params["quantity"] in _IMU:
+            rpy = mount * (2.0 * torch.rand(n, 3, device=self.lag.device) - 1.0)
+            self.history.mount[ids] = rotation_from_rpy(rpy)
+        self.history.fresh[ids] = True  # and a fresh env's first sample is never dropped
 
     def __call__(self, env: ManagerBasedEnv, quantity: str, latency_ms=(0.0, 0.0), jitter_steps: int = 0,
-                 drop_prob: float = 0.0, bias_std: float = 0.0) -> torch.Tensor:
+                 drop_prob: float = 0.0, bias_std: float = 0.0, mount_deg: float = 0.0,
+                 encoder_resolution: float = 0.0) -> torch.Tensor:
         lag = self.lag + (torch.randint(0, jitter_steps + 1, self.lag.shape, device=self.lag.device)
                           if jitter_steps else 0)
-        value = self.history.read(quantity, lag) + self.bias
+        if encoder_resolution and quantity == "joint_vel_rel":
+            default = self.history.data.default_joint_pos.torch
+            now, before = (encoder_angle(self.history.read("joint_pos_rel", k) + default, encoder_resolution)
+                           for k in (lag, lag + 1))
+            value = (now - before) / env.physics_dt
+        else:
+            value = self.history.read(quantity, lag)
+        if encoder_resolution and quantity == "joint_pos_rel":
+            default = self.history.data.default_joint_pos.torch
+            value = encoder_angle(value + default, encoder_resolution) - default
+        if mount_deg and quantity in _IMU:
+            value = torch.einsum("nji,nj->ni", self.history.mount, value)  # R^T v
+        value = value + self.bias
         if self.last is None:
             self.last = value.clone()
         if drop_prob:
-            dropped = torch.rand(value.shape[0], device=value.device) < drop_prob
+            dropped = (torch.rand(value.shape[0], device=value.device) < drop_prob) & ~self.history.fresh
             value = torch.where(dropped[:, None], self.last, value)
         self.last = value.clone()
         return value

@@ -87,18 +87,31 @@ def _check_sensors(cfg) -> None:
     """The real-sensor terms' numbers (``presets=real_sensors``), as overrides may set them."""
     from legged_robots.tasks.mdp.observations import HISTORY_STEPS
 
+    mounts = {}
     for where, term in _terms(cfg):
         if getattr(getattr(term, "func", None), "__name__", "") != "sensed_state":
             continue
         p = term.params or {}
         lo, hi = p.get("latency_ms", (0.0, 0.0))
-        longest = (HISTORY_STEPS - 1) * cfg.sim.dt * 1000.0 - p.get("jitter_steps", 0) * cfg.sim.dt * 1000.0
+        differentiated = p.get("encoder_resolution", 0.0) and p.get("quantity") == "joint_vel_rel"
+        spare = p.get("jitter_steps", 0) + (1 if differentiated else 0)  # steps of history beyond the latency
+        longest = (HISTORY_STEPS - 1 - spare) * cfg.sim.dt * 1000.0
         if not 0.0 <= lo <= hi <= longest:
             raise ConfigRangeError(f"{where}.params.latency_ms = ({lo}, {hi}): need 0 <= min <= max <= {longest:g} ms")
         if not 0.0 <= p.get("drop_prob", 0.0) < 1.0:
             raise ConfigRangeError(f"{where}.params.drop_prob = {p['drop_prob']}: need 0 <= p < 1")
         if p.get("jitter_steps", 0) < 0 or p.get("bias_std", 0.0) < 0:
             raise ConfigRangeError(f"{where}.params: jitter_steps and bias_std must be >= 0")
+        if not 0.0 <= p.get("mount_deg", 0.0) <= 10.0:
+            raise ConfigRangeError(f"{where}.params.mount_deg = {p['mount_deg']}: need 0 <= deg <= 10")
+        if not 0.0 <= p.get("encoder_resolution", 0.0) <= 0.01:
+            raise ConfigRangeError(f"{where}.params.encoder_resolution = {p['encoder_resolution']}: need 0 <= rad "
+                                   f"per count <= 0.01 (0: no encoder model)")
+        if p.get("quantity") in ("base_ang_vel", "projected_gravity"):
+            mounts[where] = p.get("mount_deg", 0.0)
+    if len(set(mounts.values())) > 1:  # one IMU board: its gyro and gravity turn together
+        raise ConfigRangeError("the IMU terms' mount_deg differ (" + ", ".join(f"{k}: {v}" for k, v in mounts.items())
+                               + "): one board, one mounting; set them equal")
 
 
 def check_env_cfg(cfg) -> None:

@@ -157,24 +157,29 @@ def _contacts(bodies: str) -> SceneEntityCfg:
 
 
 # Real sensors (``presets=real_sensors``; ours): per env, IMU and joint readings 0-10 ms late (5 ms physics steps),
-# 0-1 step of jitter, 5 % of samples dropped (the last one held), a gyro bias per episode. A policy that ignores
-# them fell over ROS 2 with 5 ms of state latency (docs/ros2.md); 10 ms is what the sim2mujoco sweep asks.
+# 0-1 step of jitter, 5 % of samples dropped (the last one held), a gyro bias and an IMU mounting per episode,
+# joints through absolute encoders. A policy that ignores them fell over ROS 2 with 5 ms of state latency
+# (docs/ros2.md); 10 ms is what the sim2mujoco sweep asks. Assumptions (lus2's description gives neither): the IMU
+# board sits within 2 deg of the base frame about each axis, and the joint encoders count 2^14 per turn (a common
+# 14-bit magnetic encoder), whose one-physics-step difference quotient steps by 0.077 rad/s.
 IMU_LATENCY_MS = (0.0, 10.0)
 JOINT_LATENCY_MS = (0.0, 10.0)
 SENSOR_JITTER_STEPS = 1
 SENSOR_DROP_PROB = 0.05
 GYRO_BIAS_STD = 0.02  # rad/s
+IMU_MOUNT_DEG = 2.0
+ENCODER_RESOLUTION = 2.0 * math.pi / 2**14  # rad per count
 
 
-def _sensor(func, noise: float, quantity: str, latency_ms, bias_std: float = 0.0):
+def _sensor(func, noise: float, quantity: str, latency_ms, **model):
     """A proprioceptive term: the ideal reading by default, ``mdp.sensed_state`` with ``presets=real_sensors``."""
     from isaaclab_tasks.utils import preset
 
     return preset(
         default=ObsTerm(func=func, noise=Unoise(n_min=-noise, n_max=noise)),
         real_sensors=ObsTerm(func=mdp.sensed_state, noise=Unoise(n_min=-noise, n_max=noise),
-                             params={"quantity": quantity, "latency_ms": latency_ms, "bias_std": bias_std,
-                                     "jitter_steps": SENSOR_JITTER_STEPS, "drop_prob": SENSOR_DROP_PROB}))
+                             params={"quantity": quantity, "latency_ms": latency_ms,
+                                     "jitter_steps": SENSOR_JITTER_STEPS, "drop_prob": SENSOR_DROP_PROB, **model}))
 
 
 @configclass
@@ -184,10 +189,14 @@ class ObservationsCfg:
         """Proprioception, then the goal (velocity command), then the terrain around the feet. Noise on in
         training, off in play."""
 
-        base_ang_vel = _sensor(mdp.base_ang_vel, 0.2, "base_ang_vel", IMU_LATENCY_MS, bias_std=GYRO_BIAS_STD)
-        projected_gravity = _sensor(mdp.projected_gravity, 0.05, "projected_gravity", IMU_LATENCY_MS)
-        joint_pos = _sensor(mdp.joint_pos_rel, 0.01, "joint_pos_rel", JOINT_LATENCY_MS)
-        joint_vel = _sensor(mdp.joint_vel_rel, 1.5, "joint_vel_rel", JOINT_LATENCY_MS)
+        base_ang_vel = _sensor(mdp.base_ang_vel, 0.2, "base_ang_vel", IMU_LATENCY_MS, bias_std=GYRO_BIAS_STD,
+                               mount_deg=IMU_MOUNT_DEG)
+        projected_gravity = _sensor(mdp.projected_gravity, 0.05, "projected_gravity", IMU_LATENCY_MS,
+                                    mount_deg=IMU_MOUNT_DEG)
+        joint_pos = _sensor(mdp.joint_pos_rel, 0.01, "joint_pos_rel", JOINT_LATENCY_MS,
+                            encoder_resolution=ENCODER_RESOLUTION)
+        joint_vel = _sensor(mdp.joint_vel_rel, 1.5, "joint_vel_rel", JOINT_LATENCY_MS,
+                            encoder_resolution=ENCODER_RESOLUTION)
         actions = ObsTerm(func=mdp.last_action)
         velocity_commands = ObsTerm(func=mdp.generated_commands, params={"command_name": "base_velocity"})
         gait_phase = ObsTerm(func=mdp.gait_phase, params={"period": GAIT_PERIOD_S})
