@@ -61,7 +61,8 @@ def lus2_articulation_cfg(variant_name: str = "lus2_27dof") -> ArticulationCfg:
         spawn=sim_utils.UsdFileCfg(
             usd_path=str(require(lus2_usd(variant.name))),
             activate_contact_sensors=True,
-            articulation_props=[NewtonArticulationCfg(self_collision_enabled=False)],
+            # the pairs that may meet are the USD's (description.SELF_COLLISION_PAIRS), the rest filtered there
+            articulation_props=[NewtonArticulationCfg(self_collision_enabled=True)],
         ),
         init_state=ArticulationCfg.InitialStateCfg(
             pos=(0.0, 0.0, d.standing_height() + SPAWN_CLEARANCE),

@@ -243,6 +243,29 @@ ROOT = BODIES[0].name
 FEET = ("left_ankle_roll_link", "right_ankle_roll_link")
 HANDS = ("left_wrist_roll_link", "right_wrist_roll_link")
 
+# Self-collision (ours; the vendor's model has none): the body pairs that meet when the legs cross or an arm swings
+# in: one leg's thigh and shin against the other's, and each forearm and hand against the torso, the pelvis and
+# both thighs. Every other pair of the robot's bodies passes through (parents and children overlap at the joints).
+# The feet are left out on purpose: Isaac Lab's contact sensor sums all of a foot's contacts, so a foot touching
+# the other leg would read as a step in air time, gait, stumble and slide; crossing feet still cross the shins.
+# Newton's contact stiffness and damping of every shape (physics_cfg); the MJCF's self-contact pairs take the
+# solref Newton makes of them (timeconst 2/kd, damping ratio kd/2/sqrt(ke)), so plain MuJoCo's self-contacts
+# are as stiff as Isaac Lab's.
+CONTACT_KE, CONTACT_KD = 160000.0, 1100.0
+
+
+def contact_solref() -> tuple[float, float]:
+    return 2.0 / CONTACT_KD, CONTACT_KD / 2.0 / math.sqrt(CONTACT_KE)
+
+
+_LEGS = ("hip_yaw_link", "knee_link")
+_ARMS = ("elbow_link", "wrist_roll_link")
+SELF_COLLISION_PAIRS: tuple[tuple[str, str], ...] = (
+    *((f"left_{a}", f"right_{b}") for a in _LEGS for b in _LEGS),
+    *((f"{side}_{a}", other) for side in ("left", "right") for a in _ARMS
+      for other in ("torso_link", "pelvis", "left_hip_yaw_link", "right_hip_yaw_link")),
+)
+
 # ---------------------------------------------------------------------------------------------------------
 # Variants
 # ---------------------------------------------------------------------------------------------------------

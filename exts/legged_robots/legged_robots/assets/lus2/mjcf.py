@@ -60,6 +60,11 @@ def robot_xml(variant: d.Variant) -> str:
             f"    </default>")
     motors = [f'    <motor name="{j}" joint="{j}" class="{d.actuator_group(j).name}"/>' for j in variant.joints]
 
+    geoms = {b.name: [f"{b.name}_col{i}" for i, sh in enumerate(b.shapes) if sh.collide] for b in d.BODIES}
+    pair = f'friction="1 1 0.005 0.0001 0.0001" solref="{_f(d.contact_solref())}"'
+    pairs = [f'    <pair geom1="{g1}" geom2="{g2}" {pair}/>'
+             for b1, b2 in d.SELF_COLLISION_PAIRS for g1 in geoms[b1] for g2 in geoms[b2]]
+
     q = d.default_joint_positions(variant.joints)
     qpos = [0.0, 0.0, d.standing_height(d.default_joint_positions()), 1.0, 0.0, 0.0, 0.0]
     # keyframe qpos follows MJCF (depth-first) joint order
@@ -77,7 +82,8 @@ def robot_xml(variant: d.Variant) -> str:
         '      <geom contype="0" conaffinity="0" group="2" density="0"/>',
         "    </default>",
         '    <default class="collision">',
-        # robot geoms touch the floor but never each other; they are also the visuals of their links (group 0)
+        # robot geoms touch the floor, each other only in the <contact> pairs (description.SELF_COLLISION_PAIRS);
+        # they are also the visuals of their links (group 0)
         '      <geom contype="1" conaffinity="0" group="0" density="0"/>',
         "    </default>",
         *defaults,
@@ -85,6 +91,9 @@ def robot_xml(variant: d.Variant) -> str:
         "  <worldbody>",
         *lines,
         "  </worldbody>",
+        "  <contact>",
+        *pairs,
+        "  </contact>",
         "  <actuator>",
         *motors,
         "  </actuator>",

@@ -67,6 +67,16 @@ def build_stage(variant: d.Variant) -> Usd.Stage:
         for i, shape in enumerate(body.shapes):
             _add_shape(stage, f"/lus2/{body.name}/{'collision' if shape.collide else 'visual'}_{i}", shape)
 
+    # self-collision is on (lus2_cfg); every pair of colliding bodies not in SELF_COLLISION_PAIRS is filtered
+    colliding = [b.name for b in d.BODIES if any(sh.collide for sh in b.shapes)]
+    allowed = {frozenset(p) for p in d.SELF_COLLISION_PAIRS}
+    for i, a in enumerate(colliding):
+        others = [b for b in colliding[i + 1:] if frozenset((a, b)) not in allowed]
+        if others:
+            prim = stage.GetPrimAtPath(f"/lus2/{a}")
+            UsdPhysics.FilteredPairsAPI.Apply(prim).CreateFilteredPairsRel().SetTargets(
+                [Sdf.Path(f"/lus2/{b}") for b in others])
+
     UsdGeom.Scope.Define(stage, "/lus2/joints")
     for body in d.BODIES:
         if body.parent is None:

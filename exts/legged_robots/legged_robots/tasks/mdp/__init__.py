@@ -87,5 +87,6 @@ from .rewards import (  # noqa: F401
     feet_parallel_v1,
     feet_stumble,
     feet_swing_height,
+    self_collisions,
 )
 from .terminations import physics_blowup  # noqa: F401

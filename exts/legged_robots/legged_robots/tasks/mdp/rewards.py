@@ -103,3 +103,11 @@ def feet_swing_height(env: ManagerBasedRLEnv, asset_cfg: SceneEntityCfg, command
     clearance = z - z.min(dim=1, keepdim=True)[0]
     stance, _ = _gait(env, period, stance_ratio, command_name, standing_speed)
     return torch.sum(torch.square(clearance - height) * (~stance).float(), dim=1)
+
+
+def self_collisions(env: ManagerBasedRLEnv, sensor_cfg: SceneEntityCfg, threshold: float = 1.0) -> torch.Tensor:
+    """How many of the sensor's bodies press on one of its filter bodies (the robot's own) harder than
+    ``threshold`` [N]: the self-collision count (a contact sensor whose filters are the robot's bodies)."""
+    sensor = env.scene.sensors[sensor_cfg.name]
+    forces = sensor.data.force_matrix_w.torch  # (envs, bodies, partners, 3)
+    return (torch.linalg.norm(forces, dim=-1) > threshold).any(dim=-1).sum(dim=-1).float()

@@ -30,7 +30,7 @@ def _newton(solver_cfg, triangle_pairs: int | None = None) -> NewtonCfg:
         **({"collision_cfg": NewtonCollisionPipelineCfg(max_triangle_pairs=triangle_pairs)} if triangle_pairs else {}),
         num_substeps=d.SOLVER_SUBSTEPS,
         debug_mode=False,
-        default_shape_cfg=NewtonShapeCfg(margin=0.0, ke=160000.0, kd=1100.0),
+        default_shape_cfg=NewtonShapeCfg(margin=0.0, ke=d.CONTACT_KE, kd=d.CONTACT_KD),
     )
 
 

@@ -41,6 +41,9 @@ BASE = "pelvis"
 FEET = ".*_ankle_roll_link"
 FEET_LR = ["left_ankle_roll_link", "right_ankle_roll_link"]  # in this order: the gait clock's left, right
 NOT_FEET = "(?!.*_ankle_roll_link).*"  # every other body: contacts there are undesired
+# self-collision: the bodies of one side of SELF_COLLISION_PAIRS, and the bodies they may meet
+SELF_CONTACT_BODIES = "(left|right)_(hip_yaw|knee|elbow|wrist_roll)_link"
+SELF_CONTACT_PARTNERS = "(pelvis|torso_link|(left|right)_(hip_yaw|knee)_link)"
 BASE_HEIGHT_MIN = 0.4  # m, design 3.7
 BAD_ORIENTATION = 1.0  # rad, design 3.7
 GROUND_FRICTION = 1.0
@@ -114,6 +117,10 @@ class Lus2SceneCfg(InteractiveSceneCfg):
         global_world_only=True,
     )
     contact_forces = ContactSensorCfg(prim_path="{ENV_REGEX_NS}/Robot/.*", history_length=3, track_air_time=True)
+    # ours: the self-collision pairs' forces, body by body (description.SELF_COLLISION_PAIRS), for `self_collisions`;
+    # read once per policy step (update_period set in __post_init__)
+    self_contact = ContactSensorCfg(prim_path="{ENV_REGEX_NS}/Robot/" + SELF_CONTACT_BODIES,
+                                    filter_prim_paths_expr=["{ENV_REGEX_NS}/Robot/" + SELF_CONTACT_PARTNERS])
     light = AssetBaseCfg(prim_path="/World/light",
                          spawn=sim_utils.DistantLightCfg(color=(0.75, 0.75, 0.75), intensity=3000.0))
     sky_light = AssetBaseCfg(prim_path="/World/skyLight",
@@ -348,6 +355,9 @@ class RewardsCfg:
                                    "robot", body_names=FEET_LR, preserve_order=True)})
     undesired_contacts = RewTerm(func=mdp.undesired_contacts, weight=-20.0,
                                  params={"threshold": 1.0, "sensor_cfg": _contacts(NOT_FEET)})
+    # ours, not the design's: legs crossing, arms swinging into the body (undesired_contacts counts them too)
+    self_collisions = RewTerm(func=mdp.self_collisions, weight=-10.0,
+                              params={"threshold": 1.0, "sensor_cfg": SceneEntityCfg("self_contact")})
     feet_stumble = RewTerm(func=mdp.feet_stumble, weight=-500.0,
                            params={"ratio": 4.0, "sensor_cfg": _contacts(FEET)})
     action_smoothness_2 = RewTerm(func=mdp.action_smoothness_2, weight=-0.05)
@@ -426,16 +436,19 @@ class Lus2RoughEnvCfg(ManagerBasedRLEnvCfg):
         self.sim.render_interval = self.decimation
         self.sim.physics_material = self.scene.terrain.physics_material
         self.scene.contact_forces.update_period = self.sim.dt
+        if self.scene.self_contact is not None:
+            self.scene.self_contact.update_period = self.decimation * self.sim.dt
         if self.scene.height_scanner is not None:
             self.scene.height_scanner.update_period = self.decimation * self.sim.dt
         if self.scene.terrain.terrain_generator is not None:  # levels only when the curriculum moves robots
             self.scene.terrain.terrain_generator.curriculum = self.curriculum.terrain_levels is not None
         self.commands.base_velocity.marker_pos_offset = (0.0, 0.0, 1.0)
         # debug arrows: ours, not the ones on NVIDIA's content server
+        sensors = [s for s in (self.scene.contact_forces, self.scene.self_contact) if s is not None]
         for vis in (self.commands.base_velocity.goal_vel_visualizer_cfg,
                     self.commands.base_velocity.current_vel_visualizer_cfg,
-                    self.scene.contact_forces.normal_force_visualizer_cfg,
-                    self.scene.contact_forces.friction_force_visualizer_cfg):
+                    *(s.normal_force_visualizer_cfg for s in sensors),
+                    *(s.friction_force_visualizer_cfg for s in sensors)):
             vis.markers["arrow"].usd_path = str(ARROW_USD)
 
     def without_gait_clock(self):
