@@ -9,8 +9,9 @@ The ceiling (newton_mujoco_c runs): the worlds' own MuJoCo steps replayed throug
 every ``mj_step`` call of the timed env steps is recorded (each world's state as the env handed it over, resets
 included, and its controls), then replayed with ``mujoco.rollout`` on as many threads as the env's physics uses,
 no Python per world per physics step. ``env / ceiling`` is how much of the physics' own speed the env keeps.
-``--profile`` adds where a newton_mujoco_c env step's time goes, by stage (cProfile over the timed steps; the
-manager-by-manager split is ``./run.sh bench mdp``).
+``--profile`` adds where a newton_mujoco_c env step's time goes, by stage (cProfile over as many steps again,
+after the timed ones) and by Warp kernel (each launch timed, with who launched it); the manager-by-manager split
+is ``./run.sh bench mdp``.
 
 Both presets run the whole env (actions, observations, rewards, terminations, resets with their domain
 randomization, contact sensor) on the same random joint targets, so falls and resets are part of the timed
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 TASK = "St-Velocity-Flat-Lus2"
@@ -51,21 +53,22 @@ def isaaclab_steps_per_s(num_envs: int, steps: int, physics: str, ceiling: dict 
         for _ in range(WARMUP_STEPS):  # kernels, allocations, the first falls
             env.step(act())
         calls = _record_mujoco_calls(u) if ceiling is not None else None
-        profiler = None
-        if ceiling is not None and ceiling.get("profile"):
-            import cProfile
-
-            profiler = cProfile.Profile()
-            profiler.enable()
         t0 = time.perf_counter()
         for _ in range(steps):
             env.step(act())
         rate = num_envs * steps / (time.perf_counter() - t0)
-        if profiler is not None:
-            profiler.disable()
-            ceiling["stages"] = _stages(profiler, steps)
         if calls is not None:
             ceiling["steps_per_s"] = num_envs * steps / _replay_seconds(u, calls)
+        if ceiling is not None and ceiling.get("profile"):  # after the timed steps: profiling slows the env
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(steps):
+                env.step(act())
+            profiler.disable()
+            ceiling["stages"] = _stages(profiler, steps)
+            ceiling["kernels"] = _kernel_times(lambda: env.step(act()), steps)
         return rate
     finally:
         env.close()
@@ -108,6 +111,39 @@ def _stages(profiler, steps: int) -> list[tuple[str, float, int]]:
                 calls += nc
         rows.append((stage, 1e3 * total / steps, calls // max(steps, 1)))
     return rows
+
+
+def _kernel_times(step, steps: int, top: int = 15) -> list[tuple[str, float, float, str]]:
+    """(Warp kernel, ms per env step, launches per env step, who launches it) of the ``top`` kernels by time,
+    timed around each ``wp.launch`` (on a CPU a launch runs the kernel before it returns) over ``steps`` calls of
+    ``step``."""
+    import traceback
+
+    import warp
+    import warp._src.context as wpc
+
+    launch, times = wpc.launch, {}
+
+    def timed(kernel, *args, **kwargs):
+        t0 = time.perf_counter()
+        out = launch(kernel, *args, **kwargs)
+        key = getattr(kernel, "key", str(kernel))
+        entry = times.setdefault(key, [0.0, 0, None])
+        entry[0] += time.perf_counter() - t0
+        entry[1] += 1
+        if entry[2] is None:  # the first two callers outside Warp
+            frames = [f for f in traceback.extract_stack()[:-1] if "/warp/" not in f.filename][-2:]
+            entry[2] = " <- ".join(f"{Path(f.filename).stem}.{f.name}" for f in reversed(frames))
+        return out
+
+    wpc.launch = warp.launch = timed
+    try:
+        for _ in range(steps):
+            step()
+    finally:
+        wpc.launch = warp.launch = launch
+    rows = sorted(((k, 1e3 * t / steps, n / steps, who) for k, (t, n, who) in times.items()), key=lambda r: -r[1])
+    return rows[:top] + [("(all kernels)", sum(r[1] for r in rows), sum(r[2] for r in rows), "")]
 
 
 def _record_mujoco_calls(u) -> list:
@@ -253,7 +289,7 @@ def main(argv: list[str] | None = None) -> None:
             row[physics] = isaaclab_steps_per_s(n, args.steps, physics, ceiling)
             if ceiling:
                 row["ceiling"] = ceiling["steps_per_s"]
-                row["stages"] = ceiling.get("stages")
+                row["stages"], row["kernels"] = ceiling.get("stages"), ceiling.get("kernels")
             if args.real_actuators:
                 print(f"[bench] {n} envs: Isaac Lab env, physics={physics}, presets=real_actuators ...", flush=True)
                 row[f"{physics}+real"] = isaaclab_steps_per_s(n, args.steps, physics,
@@ -286,6 +322,10 @@ def main(argv: list[str] | None = None) -> None:
             print(f"{'stage':52s} {'ms/env step':>12s} {'calls/step':>11s}")
             for stage, ms, calls in row["stages"]:
                 print(f"{stage:52s} {ms:12.2f} {calls:11d}")
+            print(f"\nWarp kernels by time, {n} envs (timed around each launch, without cProfile)")
+            print(f"{'kernel':44s} {'ms/env step':>12s} {'launches':>9s}  launched by")
+            for kernel, ms, count, who in row["kernels"]:
+                print(f"{kernel[:44]:44s} {ms:12.2f} {count:9.1f}  {who}")
     if any("ceiling" in row for _, row in rows):
         print("ceiling: the same worlds' MuJoCo steps (states, resets, controls recorded from the env) replayed "
               "through mujoco.rollout on the env's physics threads")
