@@ -21,6 +21,8 @@ commands:
   play TASK|ROBOT [--framework st_rl|skrl] [ARGS...]
                         replay a checkpoint, export ONNX/TorchScript (scripts/<framework>/play.py --help)
   eval TASK [ARGS...]   motion tracking: success, MPKPE, joint errors per clip (scripts/st_rl/eval.py --help)
+  curves TASK|ROBOT [--load_run RUN...] [--out FILE.csv]
+                        a run's learning curves: a table, every scalar per iteration (scripts/st_rl/curves.py --help)
   sim2mujoco TASK|ROBOT [ARGS...]
                         run the exported policy in plain MuJoCo: verdict, report (scripts/st_rl/sim2mujoco.py --help)
   sim2sim TASK|ROBOT [ARGS...]
@@ -66,7 +68,7 @@ case "$cmd" in
             *) echo "run.sh $cmd: --framework must be st_rl or skrl, got '$framework'" >&2; exit 2 ;;
         esac
         exec "$PY" "$ROOT/scripts/$framework/$cmd.py" "$@" ;;
-    sim2mujoco|sim2sim|eval)
+    sim2mujoco|sim2sim|eval|curves)
         exec "$PY" "$ROOT/scripts/st_rl/$cmd.py" "$@" ;;
     ros2)
         exec "$PY" "$ROOT/scripts/st_rl/ros2interface.py" "$@" ;;
