@@ -271,6 +271,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--real_actuators", action="store_true",
                         help="also each preset with presets=real_actuators (delayed DC motors, explicit torque): the "
                              "cost of the actuator model, as a ratio in the same run")
+    parser.add_argument("--realism", action="store_true",
+                        help="as --real_actuators, with presets=real_actuators,real_sensors (sensor latency, drops, "
+                             "bias, IMU mounting, encoders too)")
     parser.add_argument("--profile", action="store_true",
                         help="newton_mujoco_c: where an env step's time goes, by stage (cProfile; slows the env)")
     args = parser.parse_args(argv)
@@ -290,10 +293,10 @@ def main(argv: list[str] | None = None) -> None:
             if ceiling:
                 row["ceiling"] = ceiling["steps_per_s"]
                 row["stages"], row["kernels"] = ceiling.get("stages"), ceiling.get("kernels")
-            if args.real_actuators:
-                print(f"[bench] {n} envs: Isaac Lab env, physics={physics}, presets=real_actuators ...", flush=True)
-                row[f"{physics}+real"] = isaaclab_steps_per_s(n, args.steps, physics,
-                                                              overrides=("presets=real_actuators",))
+            if args.real_actuators or args.realism:
+                real = "presets=real_actuators,real_sensors" if args.realism else "presets=real_actuators"
+                print(f"[bench] {n} envs: Isaac Lab env, physics={physics}, {real} ...", flush=True)
+                row[f"{physics}+real"] = isaaclab_steps_per_s(n, args.steps, physics, overrides=(real,))
         if args.raw:
             print(f"[bench] {n} envs: raw Newton/MuJoCo-Warp ...", flush=True)
             row["raw"] = raw_newton_steps_per_s(n, args.steps)
@@ -302,7 +305,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"\nlus2 flat ({TASK}), CPU ({available_cpus()} cores), {args.steps} env-steps after {WARMUP_STEPS} "
           f"(each {d.POLICY_DECIMATION} physics steps x {d.SOLVER_SUBSTEPS} substeps), random joint targets "
           f"+-{ACTION_SCALE} rad, falls and resets included")
-    columns = [*args.physics, *([f"{p}+real" for p in args.physics] if args.real_actuators else []),
+    real = args.real_actuators or args.realism
+    columns = [*args.physics, *([f"{p}+real" for p in args.physics] if real else []),
                *(["raw"] if args.raw else []), *(["ceiling"] if "ceiling" in rows[0][1] else [])]
     header = f"{'envs':>5} " + " ".join(f"{c + ' env-steps/s':>28}" for c in columns)
     both = all(p in args.physics for p in PRESETS)
@@ -313,8 +317,9 @@ def main(argv: list[str] | None = None) -> None:
             line += f" {row['newton_mujoco_c'] / row['newton_mjwarp']:>21.2f}x"
         if "ceiling" in row:
             line += f"  env / ceiling {100 * row['newton_mujoco_c'] / row['ceiling']:.0f} %"
-        for p in args.physics if args.real_actuators else ():
-            line += f"  {p} real/ideal actuators {row[f'{p}+real'] / row[p]:.2f}x"
+        what = "realism on/off" if args.realism else "real/ideal actuators"
+        for p in args.physics if real else ():
+            line += f"  {p} {what} {row[f'{p}+real'] / row[p]:.2f}x"
         print(line)
     for n, row in rows:
         if row.get("stages"):

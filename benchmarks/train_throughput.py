@@ -51,6 +51,8 @@ def main(argv=None) -> None:
                         help="RL frameworks to compare (default: st_rl)")
     parser.add_argument("--real_actuators", action="store_true",
                         help="also each run with presets=real_actuators; prints the real / ideal ratio")
+    parser.add_argument("--realism", action="store_true",
+                        help="as --real_actuators, with presets=real_actuators,real_sensors")
     args = parser.parse_args(argv)
     presets = args.physics or (list(PRESETS) if args.device == "cpu" else ["newton_mjwarp"])
     rates, iteration_s = {}, {}
@@ -59,13 +61,15 @@ def main(argv=None) -> None:
             for physics in presets:
                 rates[fw, physics], iteration_s[fw, physics, task] = (measure if fw == "st_rl" else measure_skrl)(
                     args, physics, task)
-                if args.real_actuators:
+                if args.real_actuators or args.realism:
+                    real = "presets=real_actuators,real_sensors" if args.realism else "presets=real_actuators"
                     rates[fw, physics, "real"], _ = (measure if fw == "st_rl" else measure_skrl)(
-                        args, physics, task, ("presets=real_actuators",))
+                        args, physics, task, (real,))
     print()
     for key, rate in rates.items():
         if len(key) == 3:
-            print(f"ratio real / ideal actuators ({key[0]}, {key[1]}), env-steps/s incl. update: "
+            print(f"ratio {'realism on / off' if args.realism else 'real / ideal actuators'} ({key[0]}, {key[1]}), "
+                  "env-steps/s incl. update: "
                   f"{rate / rates[key[:2]]:.2f}x")
     if len(args.task) == 2:
         a, b = args.task
