@@ -53,6 +53,9 @@ def main(argv=None) -> None:
                         help="also each run with presets=real_actuators; prints the real / ideal ratio")
     parser.add_argument("--realism", action="store_true",
                         help="as --real_actuators, with presets=real_actuators,real_sensors")
+    parser.add_argument("--profile_update", action="store_true",
+                        help="st_rl: one more update under torch's profiler: its top operators, its FLOPs, and the "
+                             "rate it reaches against a plain matrix product on the same threads")
     args = parser.parse_args(argv)
     presets = args.physics or (list(PRESETS) if args.device == "cpu" else ["newton_mjwarp"])
     rates, iteration_s = {}, {}
@@ -119,9 +122,56 @@ def measure(args, physics: str, task: str, overrides: tuple[str, ...] = ()) -> t
         runner.learn(args.iterations)
         sync()
         wall = time.perf_counter() - t0
+        if args.profile_update:  # after the timed iterations, without their stopwatches
+            env.step, runner.alg.act, runner.alg.update = sim.fn, act.fn, update.fn
+            profile = _profile_update(runner, update.total / args.iterations,
+                                      available_cpus() if args.device == "cpu" else torch.get_num_threads())
     finally:
         env.close()
-    return _report("st_rl", task_id, " ".join([physics, *overrides]), args, agent_cfg, wall, sim, act, update, amp)
+    out = _report("st_rl", task_id, " ".join([physics, *overrides]), args, agent_cfg, wall, sim, act, update, amp)
+    if args.profile_update:
+        print(profile)
+    return out
+
+
+def _profile_update(runner, update_s: float, threads: int) -> str:
+    """One more iteration with its update under torch's profiler: the operators by own CPU time, the update's
+    FLOPs (matrix products), and its rate at the timed update's speed against a plain product of the first
+    layer's shape (batch x 512 x 256) on the same threads: how far the update is from the machine's matmul rate."""
+    import torch
+    from torch.profiler import ProfilerActivity, profile
+
+    inner, held = runner.alg.update, {}
+
+    def profiled(*args, **kwargs):
+        with profile(activities=[ProfilerActivity.CPU], with_flops=True) as prof:
+            out = inner(*args, **kwargs)
+        held["prof"] = prof
+        return out
+
+    runner.alg.update = profiled
+    runner.learn(1)
+    runner.alg.update = inner
+    events = held["prof"].key_averages()
+    flops = sum(e.flops for e in events)
+    batch = runner.env.num_envs * runner.cfg["num_steps_per_env"] // runner.alg.num_mini_batches
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    a, b = torch.randn(batch, 512), torch.randn(512, 256)
+    for _ in range(3):
+        a @ b
+    t0 = time.perf_counter()
+    for _ in range(20):
+        a @ b
+    gemm = 2 * batch * 512 * 256 * 20 / (time.perf_counter() - t0)
+    torch.set_num_threads(before)
+    lines = [f"\n  the PPO update under torch's profiler ({threads} threads): {flops / 1e9:.1f} GFLOP per "
+             f"update (matrix products), {flops / update_s / 1e9:.0f} GFLOP/s at the timed {update_s:.2f} s; a plain "
+             f"{batch}x512x256 product runs at {gemm / 1e9:.0f} GFLOP/s here ({100 * flops / update_s / gemm:.0f} %)",
+             f"  {'operator':36s} {'own CPU ms':>11s} {'calls':>7s} {'GFLOP':>7s}"]
+    for e in sorted(events, key=lambda e: -e.self_cpu_time_total)[:12]:
+        lines.append(f"  {e.key[:36]:36s} {e.self_cpu_time_total / 1e3:11.1f} {e.count:7d} {e.flops / 1e9:7.2f}")
+    return "\n".join(lines)
 
 
 def measure_skrl(args, physics: str, task: str, overrides: tuple[str, ...] = ()) -> tuple[float, float]:
