@@ -82,7 +82,7 @@ def test_both_presets_collide_the_listed_pairs_and_penalize_a_self_contact(physi
             env.step(action)
             counts.append(term.func(u, **term.params).clone())
             for b, p in (sensor.data.force_matrix_w.torch[1].norm(dim=-1) > 1.0).nonzero().tolist():
-                pressed.add((sensor.body_names[b], sensor.filter_object_names[p]))
+                pressed.add((sensor.sensor_names[b], sensor.filter_object_names[p]))
         counts = torch.stack(counts)
         assert counts[:, 0].sum() == 0  # standing still: no self-contact
         assert counts[:, 1].sum() >= 1  # the thigh swung into the arm (it pushes the hand away, so not every step)

@@ -41,9 +41,10 @@ BASE = "pelvis"
 FEET = ".*_ankle_roll_link"
 FEET_LR = ["left_ankle_roll_link", "right_ankle_roll_link"]  # in this order: the gait clock's left, right
 NOT_FEET = "(?!.*_ankle_roll_link).*"  # every other body: contacts there are undesired
-# self-collision: the bodies of one side of SELF_COLLISION_PAIRS, and the bodies they may meet
-SELF_CONTACT_BODIES = "(left|right)_(hip_yaw|knee|elbow|wrist_roll)_link"
-SELF_CONTACT_PARTNERS = "(pelvis|torso_link|(left|right)_(hip_yaw|knee)_link)"
+# self-collision: the first bodies of description.SELF_COLLISION_PAIRS, sensed against the second ones (each
+# pair once: a leg-on-leg contact counts one body, the left one)
+SELF_CONTACT_BODIES = "(" + "|".join(sorted({a for a, _ in d.SELF_COLLISION_PAIRS})) + ")"
+SELF_CONTACT_PARTNERS = "(" + "|".join(sorted({b for _, b in d.SELF_COLLISION_PAIRS})) + ")"
 BASE_HEIGHT_MIN = 0.4  # m, design 3.7
 BAD_ORIENTATION = 1.0  # rad, design 3.7
 GROUND_FRICTION = 1.0
