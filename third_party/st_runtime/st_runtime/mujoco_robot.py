@@ -224,7 +224,7 @@ class MujocoRobot:
 
     def _new_history(self) -> None:
         # entries one integration step apart; the encoder's difference reaches one physics step (substeps) further
-        spare = self.substeps if getattr(self, "encoder_resolution", 0.0) else 0
+        spare = self.substeps if self.encoder_resolution else 0
         self._history = deque(maxlen=max(self.latency_steps[0], self.latency_steps[1] + spare) + 1)
         self._history.append(self._snapshot())
         self._sensor_view = self._history.maxlen > 1 or self.imu_mount is not None  # else sensed() is the robot
@@ -234,8 +234,9 @@ class MujocoRobot:
                 "projected_gravity": self.projected_gravity, "base_lin_vel_b": self.base_lin_vel_b}
 
     def sensed(self):
-        """What the policy's sensors report now: the robot itself without latency, else a view whose IMU and joint
-        readings are the recorded ones of ``latency_steps`` physics steps ago (the oldest kept after a reset)."""
+        """What the policy's sensors report now: the robot itself without latency or sensor errors, else a view
+        whose IMU and joint readings are the recorded ones of ``latency_steps`` physics steps ago (the oldest kept
+        after a reset), through the IMU mounting and the encoders of ``set_sensor_errors``."""
         if not self._sensor_view:
             return self
         return _Sensed(self, self._history, self.latency_steps)
