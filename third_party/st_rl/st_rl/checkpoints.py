@@ -25,14 +25,14 @@ def list_runs(experiment_dir: Path) -> list[Path]:
 def find_run(experiment_dir: Path, load_run: str | None = None) -> Path:
     """The newest run, or the one ``load_run`` names: its directory name, a regex matching the whole name, or
     else the newest run whose name contains it (``--run_name`` given at training, a date, ...)."""
+    if load_run is not None and Path(load_run).is_dir():  # a run folder given by its path: anywhere
+        return Path(load_run)
     runs = list_runs(experiment_dir)
     if not runs:
         raise CheckpointError(f"no runs in {experiment_dir}: train first (./run.sh train ...) or pass the "
                               "experiment that holds your run")
     if load_run is None:
         return runs[-1]
-    if Path(load_run).is_dir():
-        return Path(load_run)
     matched = ([r for r in runs if r.name == load_run] or [r for r in runs if re.fullmatch(load_run, r.name)]
                or [r for r in runs if re.search(load_run, r.name)])
     if not matched:
