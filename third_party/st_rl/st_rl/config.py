@@ -104,6 +104,7 @@ class RunnerCfg:
     clip_actions: float | None = None
     init_at_random_ep_len: bool = True
     max_nonfinite_updates: int = 10  # updates in a row whose every minibatch had a non-finite gradient: stop
+    compile_update: bool | None = None  # torch.compile the update's networks; None: on a CPU for 200+ iterations
     logger: str = "tensorboard"
     policy: PolicyCfg = field(default_factory=PolicyCfg)
     algorithm: PpoCfg = field(default_factory=PpoCfg)
@@ -151,6 +152,7 @@ class RunnerCfg:
             "obs_groups": {k: list(v) for k, v in self.obs_groups.items()},
             "clip_actions": self.clip_actions,
             "max_nonfinite_updates": self.max_nonfinite_updates,
+            "compile_update": self.compile_update,
             "logger": self.logger,
             "actor": model(p.actor_hidden_dims, p.actor_obs_normalization, stochastic=True),
             "critic": model(p.critic_hidden_dims, p.critic_obs_normalization, stochastic=False),

@@ -13,6 +13,7 @@ import contextlib
 import datetime
 import io
 import os
+import shutil
 import statistics
 import time
 import traceback
@@ -122,17 +123,73 @@ class _FiniteSteps:
         return {**losses, "skipped_steps": float(self.skipped)}
 
 
+def _mirror_loss_from_the_forward(symmetry) -> None:
+    """With data augmentation on and the mirror loss only logged (``use_mirror_loss`` off), rsl-rl runs the actor
+    once more per minibatch, with autograd, to compute a number nothing backpropagates. The update's own forward
+    has just computed the same action means on the same augmented batch (the Gaussian's mean is the MLP output;
+    the forward draws no random numbers), so the logged loss is taken from it: the same value, bit for bit, and
+    ~12 % of the update saved (lus2, 512 envs)."""
+    if symmetry is None or not symmetry.use_data_augmentation or symmetry.use_mirror_loss:
+        return
+
+    def compute_loss(actor, batch, original_batch_size: int) -> torch.Tensor:
+        with torch.no_grad():
+            mean = actor.output_mean
+            _, mirrored = symmetry.data_augmentation_func(env=symmetry.env, obs=None,
+                                                          actions=mean[:original_batch_size])
+            return torch.nn.functional.mse_loss(mean[original_batch_size:], mirrored[original_batch_size:])
+
+    symmetry.compute_loss = compute_loss
+
+
+def cxx_compiler() -> str | None:
+    """The C++ compiler torch.compile's CPU backend would build with, or None."""
+    return next(filter(None, (shutil.which(c) for c in (os.getenv("CXX"), "g++", "c++", "clang++") if c)), None)
+
+
+class _CompiledUpdate:
+    """The update with the actor's and critic's MLPs under ``torch.compile`` (inductor fuses the bias adds and
+    ELUs around the matrix products: 2.7 s vs 3.4 s per update for lus2 at 512 envs with symmetry on this 2-core
+    CPU). Only the update runs compiled: the rollout calls the same modules at another batch size and thread
+    count, where compiling does not pay. Static shapes: the minibatch size is fixed for a run. The parameters
+    are the modules' own, so the optimizer, checkpoints and export see no difference."""
+
+    def __init__(self, alg):
+        self.alg, self._update = alg, alg.update
+        self.models = [m for m in (alg.actor, alg.critic) if isinstance(getattr(m, "mlp", None), torch.nn.Module)
+                       and not getattr(m, "is_recurrent", False)]
+        self.compiled = [torch.compile(m.mlp, dynamic=False) for m in self.models]
+        alg.update = self
+
+    def __call__(self, *args, **kwargs):
+        eager = [m.mlp for m in self.models]
+        for m, c in zip(self.models, self.compiled):
+            m.mlp = c
+        try:
+            return self._update(*args, **kwargs)
+        finally:
+            for m, e in zip(self.models, eager):
+                m.mlp = e
+
+
 class OnPolicyRunner(_RslRlOnPolicyRunner):
     """``rsl_rl.runners.OnPolicyRunner`` plus progress, Ctrl-C checkpoints, exact resume and checkpoint infos.
 
     ``checkpoint_infos`` (set by the caller, e.g. the task id and observation sizes) is stored in every
     checkpoint so a later load can say what it expected. ``update_threads``: torch threads for the update
     alone (on a CPU the simulator's threads are idle then; during collection torch keeps its own setting).
+    ``cfg["compile_update"]``: the update's networks under ``torch.compile`` (``_CompiledUpdate``); None (the
+    default) compiles on a CPU for runs of ``COMPILE_MIN_ITERATIONS`` or more, where the ~45 s it takes once
+    pays back; without a C++ compiler it says so and runs eager.
     """
+
+    COMPILE_MIN_ITERATIONS = 200
 
     def __init__(self, env, train_cfg: dict, log_dir: str | None = None, device: str = "cpu",
                  checkpoint_infos: dict | None = None, update_threads: int | None = None) -> None:
         super().__init__(env, train_cfg, log_dir=log_dir, device=device)
+        _mirror_loss_from_the_forward(getattr(self.alg, "symmetry", None))
+        self.compiled_update = _CompiledUpdate(self.alg) if self._compile_update(device) else None
         self.finite_steps = _FiniteSteps(self.alg, int(self.cfg.get("max_nonfinite_updates", 10)))
         if update_threads:
             self.alg.update = _with_torch_threads(self.alg.update, update_threads)
@@ -140,6 +197,16 @@ class OnPolicyRunner(_RslRlOnPolicyRunner):
                                      is_distributed=self.is_distributed, gpu_world_size=self.gpu_world_size,
                                      gpu_global_rank=self.gpu_global_rank, device=self.device)
         self.checkpoint_infos = checkpoint_infos or {}
+
+    def _compile_update(self, device: str) -> bool:
+        wanted = self.cfg.get("compile_update")
+        if wanted is None:
+            wanted = str(device).startswith("cpu") and self.cfg.get("max_iterations", 0) >= self.COMPILE_MIN_ITERATIONS
+        if wanted and str(device).startswith("cpu") and cxx_compiler() is None:
+            print("[st_rl] compile_update: no C++ compiler (g++, clang++ or $CXX) for torch.compile on a CPU: "
+                  "the update runs eager (agent.compile_update=false silences this)", flush=True)
+            return False
+        return bool(wanted)
 
     def learn(self, num_learning_iterations: int, init_at_random_ep_len: bool = False) -> None:
         try:

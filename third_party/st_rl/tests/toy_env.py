@@ -34,3 +34,13 @@ class PointTargetEnv(VecEnv):
             self.target[done] = torch.rand(n, self.num_actions, generator=self.gen) * 2 - 1
             self.episode_length_buf[done] = 0
         return self.get_observations(), reward, done.long(), {"time_outs": done.clone()}
+
+
+def mirror(env, obs=None, actions=None):
+    """The toy task's symmetry (x -> -x, target -> -target, action -> -action), in rsl-rl's augmentation form:
+    each given batch followed by its mirror image."""
+    if obs is not None:
+        obs = torch.cat([obs, obs.apply(lambda t: -t)], dim=0)
+    if actions is not None:
+        actions = torch.cat([actions, -actions], dim=0)
+    return obs, actions
