@@ -52,6 +52,7 @@ def main(argv=None) -> int:
     configure_eval(env_cfg, args.episodes)
     print(f"[eval] {task_id} | {args.episodes} episodes | checkpoint {checkpoint}", flush=True)
     env = make_vec_env(task_id, env_cfg, clip_actions=agent_cfg.clip_actions)
+    agent_cfg.compile_update = False  # no update here
     try:
         runner = OnPolicyRunner(env, agent_cfg.to_rsl_rl(), log_dir=None, device=args.device,
                                 checkpoint_infos=checkpoint_infos(env, task_id.removesuffix("-Play")))

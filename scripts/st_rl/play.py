@@ -70,6 +70,7 @@ def main(argv=None) -> int:
         env_cfg.scene.num_envs = args.num_envs
     print(f"[play] {task_id} | {env_cfg.scene.num_envs} envs | checkpoint {checkpoint}", flush=True)
     env = make_vec_env(task_id, env_cfg, clip_actions=agent_cfg.clip_actions)
+    agent_cfg.compile_update = False  # no update here
     try:
         train_task = task_id.removesuffix("-Play")
         runner = OnPolicyRunner(env, agent_cfg.to_rsl_rl(), log_dir=None, device=args.device,
