@@ -53,6 +53,9 @@ def main(argv=None) -> None:
                         help="also each run with presets=real_actuators; prints the real / ideal ratio")
     parser.add_argument("--realism", action="store_true",
                         help="as --real_actuators, with presets=real_actuators,real_sensors")
+    parser.add_argument("--compare_compile", action="store_true",
+                        help="st_rl: each run also with the update eager (agent.compile_update=false); prints the "
+                             "compiled / eager update time (the compiling itself falls in the warm-up iteration)")
     parser.add_argument("--profile_update", action="store_true",
                         help="st_rl: one more update under torch's profiler: its top operators, its FLOPs, and the "
                              "rate it reaches against a plain matrix product on the same threads")
@@ -62,11 +65,18 @@ def main(argv=None) -> None:
     for task in args.task:
         for fw in args.framework:
             for physics in presets:
-                rates[fw, physics], iteration_s[fw, physics, task] = (measure if fw == "st_rl" else measure_skrl)(
-                    args, physics, task)
+                if args.compare_compile and fw == "st_rl":
+                    eager = measure(args, physics, task, ("agent.compile_update=false",))
+                    compiled = measure(args, physics, task, ("agent.compile_update=true",))
+                    print(f"\nratio compiled / eager update ({physics}): {compiled[2] / eager[2]:.2f}x time per "
+                          f"update; env-steps/s incl. update {compiled[0] / eager[0]:.2f}x")
+                    rates[fw, physics], iteration_s[fw, physics, task], _ = compiled
+                else:
+                    rates[fw, physics], iteration_s[fw, physics, task], _ = (
+                        measure if fw == "st_rl" else measure_skrl)(args, physics, task)
                 if args.real_actuators or args.realism:
                     real = "presets=real_actuators,real_sensors" if args.realism else "presets=real_actuators"
-                    rates[fw, physics, "real"], _ = (measure if fw == "st_rl" else measure_skrl)(
+                    rates[fw, physics, "real"], _, _ = (measure if fw == "st_rl" else measure_skrl)(
                         args, physics, task, (real,))
     print()
     for key, rate in rates.items():
@@ -90,7 +100,7 @@ def main(argv=None) -> None:
                   f"{rates['skrl', physics] / rates['st_rl', physics]:.2f}x")
 
 
-def measure(args, physics: str, task: str, overrides: tuple[str, ...] = ()) -> tuple[float, float]:
+def measure(args, physics: str, task: str, overrides: tuple[str, ...] = ()) -> tuple[float, float, float]:
     import torch
 
     from legged_robots.tasks.utils.launch import load_cfgs, make_vec_env
@@ -128,7 +138,8 @@ def measure(args, physics: str, task: str, overrides: tuple[str, ...] = ()) -> t
                                       available_cpus() if args.device == "cpu" else torch.get_num_threads())
     finally:
         env.close()
-    out = _report("st_rl", task_id, " ".join([physics, *overrides]), args, agent_cfg, wall, sim, act, update, amp)
+    out = _report("st_rl", task_id, " ".join([physics, *overrides]), args, agent_cfg, wall, sim, act, update, amp,
+                  compiled=runner.compiled_update is not None)
     if args.profile_update:
         print(profile)
     return out
@@ -174,7 +185,7 @@ def _profile_update(runner, update_s: float, threads: int) -> str:
     return "\n".join(lines)
 
 
-def measure_skrl(args, physics: str, task: str, overrides: tuple[str, ...] = ()) -> tuple[float, float]:
+def measure_skrl(args, physics: str, task: str, overrides: tuple[str, ...] = ()) -> tuple[float, float, float]:
     """skrl's PPO on the same env and design values (``scripts/skrl/train.py``'s loop), timed the same way."""
     import torch
 
@@ -207,13 +218,15 @@ def measure_skrl(args, physics: str, task: str, overrides: tuple[str, ...] = ())
     return _report("skrl", task_id, " ".join([physics, *overrides]), args, agent_cfg, wall, sim, act, update)
 
 
-def _report(framework, task_id, physics, args, agent_cfg, wall, sim, act, update, parts=None) -> tuple[float, float]:
-    """Print one measurement; return its env-steps/s including the update and its seconds per iteration."""
+def _report(framework, task_id, physics, args, agent_cfg, wall, sim, act, update, parts=None, compiled=None):
+    """Print one measurement; return its env-steps/s including the update, its seconds per iteration and its
+    update seconds per iteration."""
     steps = args.iterations * agent_cfg.num_steps_per_env * args.num_envs
     other = wall - sim.total - act.total - update.total
     print(f"\n{framework} PPO on {task_id}, physics={physics}, {args.num_envs} envs on {args.device}, "
           f"{args.iterations} iterations x {agent_cfg.num_steps_per_env} steps, "
-          f"nets {agent_cfg.policy.actor_hidden_dims}")
+          f"nets {agent_cfg.policy.actor_hidden_dims}" + ("" if compiled is None else
+                                                            f", update {'compiled' if compiled else 'eager'}"))
     print(f"  env-steps/s incl. update: {steps / wall:10.1f}")
     print(f"  seconds per iteration:    {wall / args.iterations:10.2f}")
     # the env's own rate inside this run (its steps over the time env.step took): what training keeps of it
@@ -225,7 +238,7 @@ def _report(framework, task_id, physics, args, agent_cfg, wall, sim, act, update
     rows += [(f"  {name}", w.total) for name, w in (parts or {}).items()]
     for name, t in rows:
         print(f"  {name:<41} {t:8.2f} s  {100 * t / wall:5.1f} %")
-    return steps / wall, wall / args.iterations
+    return steps / wall, wall / args.iterations, update.total / args.iterations
 
 
 if __name__ == "__main__":

@@ -104,7 +104,7 @@ class RunnerCfg:
     clip_actions: float | None = None
     init_at_random_ep_len: bool = True
     max_nonfinite_updates: int = 10  # updates in a row whose every minibatch had a non-finite gradient: stop
-    compile_update: bool | None = None  # torch.compile the update's networks; None: on a CPU for 200+ iterations
+    compile_update: bool | None = None  # torch.compile the update; None: where it pays (runner.py)
     logger: str = "tensorboard"
     policy: PolicyCfg = field(default_factory=PolicyCfg)
     algorithm: PpoCfg = field(default_factory=PpoCfg)

@@ -73,10 +73,12 @@ def test_compiled_update_matches_eager_on_the_same_data(symmetry):
     assert torch.allclose(weights, eager_weights, rtol=0, atol=1e-5)
 
 
-def test_compile_is_on_by_default_for_long_cpu_runs_only(monkeypatch, capsys):
+def test_compile_is_on_by_default_for_long_cpu_runs_with_large_minibatches_only(monkeypatch, capsys):
     monkeypatch.setattr(st_runner, "cxx_compiler", lambda: "/usr/bin/g++")
+    monkeypatch.setattr(OnPolicyRunner, "COMPILE_MIN_MINIBATCH", 512)  # the toy's: 64 envs x 16 steps / 4 x 2
     assert isinstance(make_runner(None, max_iterations=500).compiled_update, _CompiledUpdate)
     assert make_runner(None, max_iterations=50).compiled_update is None
+    assert make_runner(None, symmetry=False, max_iterations=500).compiled_update is None  # 256 per minibatch
     monkeypatch.setattr(st_runner, "cxx_compiler", lambda: None)
     runner = make_runner(None, max_iterations=500)
     assert runner.compiled_update is None
