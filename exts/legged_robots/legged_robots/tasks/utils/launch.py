@@ -1,9 +1,44 @@
-"""What train.py and play.py share: pick the device, load and override the configs, build the env for rsl-rl."""
+"""The one way in: a task id (or robot name) to its configs with overrides and presets applied, and to a built
+env. Every script, benchmark and test builds its env here (``make_env``, ``make_vec_env``, ``make_skrl_env``, all
+through ``build_env``), so the physics preset is resolved and checked in one place.
+
+Isaac Lab, gymnasium's registry and torch are imported inside the functions that need them: ``--help`` and a
+bad command line answer before they load (seconds).
+"""
 
 from __future__ import annotations
 
 import importlib
 from pathlib import Path
+
+import gymnasium as gym
+
+from ..config import lus2  # registers the lus2 tasks
+from ..config.lus2 import ROBOT_DEFAULT_TASK
+from .errors import UsageError
+
+# task id -> its entry points (``env_cfg_entry_point``, ``st_rl_cfg_entry_point``, ...), as registered
+TASKS: dict[str, dict[str, str]] = {task_id: {k: v for k, v in spec.kwargs.items() if k.endswith("_entry_point")}
+                                    for task_id, spec in gym.registry.items() if spec.entry_point == lus2.ENV}
+
+
+class UnknownTaskError(UsageError):
+    """A task id or robot name that is not registered (or an agent config a task does not have)."""
+
+
+def resolve_task(name: str) -> str:
+    """A task id, or a robot name (``lus2``) for its default task. Unknown names list the valid ones."""
+    if name in TASKS:
+        return name
+    if name in ROBOT_DEFAULT_TASK:
+        return ROBOT_DEFAULT_TASK[name]
+    import difflib
+
+    valid = sorted(ROBOT_DEFAULT_TASK) + sorted(TASKS)
+    close = difflib.get_close_matches(name, valid, n=3)
+    hint = f" Did you mean: {', '.join(close)}?" if close else ""
+    raise UnknownTaskError(f"unknown task or robot {name!r}.{hint}\n  robots: {', '.join(sorted(ROBOT_DEFAULT_TASK))}"
+                           f"\n  tasks:  {', '.join(sorted(TASKS))}")
 
 
 def log_root(framework: str = "st_rl") -> Path:
@@ -30,14 +65,10 @@ def resolve_device(requested: str | None) -> str:
 
 def load_agent_cfg(task_id: str, agent: str = "st_rl"):
     """The task's st_rl runner config (``<agent>_cfg_entry_point`` in its gym registration)."""
-    import gymnasium as gym
-
     key = f"{agent}_cfg_entry_point"
     kwargs = gym.spec(task_id).kwargs
     if key not in kwargs:
         have = sorted(k.removesuffix("_cfg_entry_point") for k in kwargs if k.endswith("_cfg_entry_point"))
-        from legged_robots.tasks import UnknownTaskError
-
         raise UnknownTaskError(f"task {task_id} has no agent config {agent!r}; it has: {', '.join(have)}")
     module, cls = kwargs[key].split(":")
     return getattr(importlib.import_module(module), cls)()
@@ -49,8 +80,6 @@ def load_cfgs(task: str, overrides: list[str], play: bool = False, agent: str = 
 
     ``play`` picks the task's ``-Play`` variant when it has one.
     """
-    from legged_robots.tasks import TASKS, load_env_cfg, resolve_task
-
     from .config_files import apply_config
     from .overrides import apply_overrides
 
@@ -88,26 +117,62 @@ def with_run_presets(overrides: list[str], checkpoint, what: str) -> list[str]:
     return [*trained, *overrides]
 
 
-def make_vec_env(task_id: str, env_cfg, clip_actions: float | None = None):
-    """The gym env wrapped for rsl-rl (Isaac Lab's ``RslRlVecEnvWrapper``)."""
-    import gymnasium as gym
-    from isaaclab_rl.rsl_rl import RslRlVecEnvWrapper
+def load_env_cfg(task: str, overrides: list[str] | tuple[str, ...] = (), play: bool = False,
+                 config: dict | None = None):
+    """The task's env config with Isaac Lab's presets resolved (``physics=physx``), a config file's ``env`` tree
+    (``config``, see ``utils/config_files.py``) and then ``env.a.b=value`` overrides applied (checked: an unknown
+    key names the closest valid ones; a value of the wrong type, or a range with min > max, names the field)."""
+    from isaaclab_tasks.utils.hydra import resolve_task_config
 
-    from legged_robots.physics import resolve_physics
+    from .cfg_checks import check_env_cfg
+    from .config_files import apply_config
+    from .overrides import apply_overrides, override_root
 
-    resolve_physics(env_cfg)  # before gym.make: a preset that cannot run is a plain error, not gym's wrapped one
-    return RslRlVecEnvWrapper(gym.make(task_id, cfg=env_cfg), clip_actions=clip_actions)
+    presets = [o for o in overrides if override_root(o) != "env"]
+    env_cfg, _ = resolve_task_config(resolve_task(task), None, play_mode=play, overrides=presets)
+    if config:
+        apply_config({"env": env_cfg}, {"env": config})
+    apply_overrides({"env": env_cfg}, [o for o in overrides if override_root(o) == "env"])
+    check_env_cfg(env_cfg)
+    return env_cfg
 
 
-def make_skrl_env(task_id: str, env_cfg):
-    """The gym env wrapped for skrl (Isaac Lab's ``SkrlVecEnvWrapper``), built as ``make_vec_env`` builds it."""
-    import gymnasium as gym
-    from isaaclab_rl.skrl import SkrlVecEnvWrapper
-
+def build_env(task_id: str, env_cfg):
+    """The gym env of a loaded config: the physics preset resolved for the device first, so one that cannot run
+    is a plain error, not gym's wrapped one."""
     from legged_robots.physics import resolve_physics
 
     resolve_physics(env_cfg)
-    return SkrlVecEnvWrapper(gym.make(task_id, cfg=env_cfg), ml_framework="torch")
+    return gym.make(task_id, cfg=env_cfg)
+
+
+def make_env(task: str, num_envs: int | None = None, device: str = "cpu", seed: int = 0, edit=None,
+             overrides: list[str] | tuple[str, ...] = ()):
+    """Build a task's gym env: ``make_env("lus2", num_envs=16)``. ``overrides`` as on the command line
+    (``physics=newton_mjwarp``, ``env.x.y=v``); ``edit(env_cfg)`` may change the config before the build."""
+    task = resolve_task(task)
+    env_cfg = load_env_cfg(task, overrides)
+    if num_envs is not None:
+        env_cfg.scene.num_envs = num_envs
+    env_cfg.sim.device = device
+    env_cfg.seed = seed
+    if edit is not None:
+        edit(env_cfg)
+    return build_env(task, env_cfg)
+
+
+def make_vec_env(task_id: str, env_cfg, clip_actions: float | None = None):
+    """The env wrapped for rsl-rl (Isaac Lab's ``RslRlVecEnvWrapper``)."""
+    from isaaclab_rl.rsl_rl import RslRlVecEnvWrapper
+
+    return RslRlVecEnvWrapper(build_env(task_id, env_cfg), clip_actions=clip_actions)
+
+
+def make_skrl_env(task_id: str, env_cfg):
+    """The env wrapped for skrl (Isaac Lab's ``SkrlVecEnvWrapper``)."""
+    from isaaclab_rl.skrl import SkrlVecEnvWrapper
+
+    return SkrlVecEnvWrapper(build_env(task_id, env_cfg), ml_framework="torch")
 
 
 def checkpoint_infos(vec_env, task_id: str) -> dict:
