@@ -515,6 +515,20 @@ def feasibility(model, qs: np.ndarray, dt: float, stance: dict[str, np.ndarray],
     only: non-negative least squares, so the centre of pressure stays inside the sole), what no contact could
     supply left as a residual root wrench, and the joint torques that remain, against each motor's effort limit."""
     import mujoco
+
+    # MuJoCo's own constraints out of the inverse dynamics: a kinematic clip's 5 mm hand-in-hip overlap (a
+    # self-collision pair) became hundreds of Nm at the wrist, a joint past its range a limit force; the stance
+    # feet's forces are solved for below, the joint ranges scored apart
+    flags = model.opt.disableflags
+    model.opt.disableflags = flags | mujoco.mjtDisableBit.mjDSBL_CONSTRAINT
+    try:
+        return _feasibility(model, qs, dt, stance, feet)
+    finally:
+        model.opt.disableflags = flags
+
+
+def _feasibility(model, qs: np.ndarray, dt: float, stance: dict[str, np.ndarray], feet: dict[str, str]) -> dict:
+    import mujoco
     from scipy.optimize import nnls
 
     num = len(qs)

@@ -210,3 +210,48 @@ def test_self_penetration_is_zero_for_our_walk_and_found_when_the_legs_cross(lus
     assert found["max_mm"] > 20 and found["frames_share"] > 0.5, found
     assert all(b.startswith(("left_", "right_")) for b in found["pair"]) and \
         {b.split("_")[0] for b in found["pair"]} == {"left", "right"}, found
+
+
+def test_a_planted_walk_retargets_feasibly_and_large_arm_motion_meets_the_shoulders_limits(tmp_path, lus2, capsys):
+    """The mocap of the retargeting proof (``mocap_fixtures``): a walk whose stance feet stay put retargets onto
+    lus2 on its path, with little sliding, no self-penetration and within the motors; arms raised above the head
+    reach lus2's shoulder limits, and the arm keypoints say by how much."""
+    from mocap_fixtures import arm_motion, planted_walk
+
+    from refmotion_manager.formats import read
+
+    scores = {}
+    for name, make in (("walk", planted_walk), ("arms", arm_motion)):
+        out = tmp_path / f"{name}.pkl"
+        assert main([str(make(tmp_path / f"{name}.bvh")), "--robot", "lus2_27dof", "-o", str(out)]) == 0
+        (clip,) = read(out)
+        scores[name] = clip.extra["Fidelity"], clip.extra["Scores"]
+    fid, sc = scores["walk"]
+    assert fid["root_path_error_m"] < 0.02 and fid["source_path_m"] > 1.5 and fid["mean_keypoint_error_mm"] < 30
+    assert sc["sliding_max_cm"] < 2.0 and sc["self_penetration"]["frames_share"] == 0.0
+    assert sc["feasibility"]["feasible"] and all(f["stance_share"] > 0.5 for f in sc["feet"].values())
+    fid, sc = scores["arms"]
+    assert fid["keypoints"]["left_elbow"]["max_mm"] > 100 > fid["keypoints"]["left_ankle"]["max_mm"]
+    assert "left_shoulder_roll_joint" in sc["joints_within_0.05_rad_of_a_limit"] and sc["feasibility"]["feasible"]
+
+
+def test_feasibility_leaves_self_contact_out_of_the_torques(lus2):
+    """A kinematic clip may overlap geoms that collide in the MJCF (a hand in the hip) or pass a joint's range:
+    MuJoCo's contact or limit force there is no torque the motors need (it became ~370 Nm at a 17 Nm wrist before contacts were left out of the inverse
+    dynamics). lus2's walk with the elbows pressed into the pelvis (the shoulders past their range) stays within the motors."""
+    from refmotion_manager.formats import read
+    from refmotion_manager.retarget import SIDES, feasibility, self_penetration
+    from refmotion_manager.robots import robot_mjcf
+
+    _, model, bodies = lus2
+    clip = read(robot_mjcf("lus2_27dof").parent / "motions" / "lus2_27dof" / "walk_slow.pkl")[0]
+    qs, _ = _qpos(model, clip)
+    pressed = qs.copy()
+    for side, sign in (("left", -1.0), ("right", 1.0)):
+        pressed[:, model.jnt_qposadr[model.joint(f"{side}_shoulder_roll_joint").id]] = sign * 0.5  # elbow in hip
+    assert self_penetration(model, pressed)["frames_share"] > 0.5
+    stance = {s: f["stance"] for s, f in motion_scores(model, qs, bodies, clip.dt)["feet"].items()}
+    feet = {s: bodies[f"{s}_ankle"] for s in SIDES}
+    result = feasibility(model, pressed, clip.dt, stance, feet)
+    assert result["feasible"] and result["peak_torque_ratio"]["value"] < 1.0, result
+    assert model.opt.disableflags == 0  # the model is left as it was
