@@ -1,8 +1,9 @@
 """Human mocap the tests (and the retargeting proof) make themselves, on test_mocap's skeleton (LAFAN1 names):
 
-* ``planted_walk``: a walk a body could do -- the stance foot stays put on the ground and flat, the pelvis moves at
-  constant speed and height, the legs reach by two-link IK (thigh and shin of the skeleton), 60 % of each cycle in
-  stance so one foot is always down (no flight, unlike a walk of swinging angles), arms swinging against the legs, a little out from the body;
+* ``planted_walk``: a walk a body could do -- the stance foot stays put on the ground and flat, the pelvis moves
+  at constant speed and height, the legs reach by two-link IK (thigh and shin of the skeleton), 60 % of each
+  cycle in stance so one foot is always down (no flight, unlike a walk of swinging angles), arms swinging
+  against the legs, a little out from the body;
 * ``arm_motion``: standing, the arms raised sideways to above the head, then reaching forward, then down.
 Both are written as BVH (cm, Y-up, ZXY channels), as LAFAN1 ships."""
 

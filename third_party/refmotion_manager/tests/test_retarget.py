@@ -237,8 +237,9 @@ def test_a_planted_walk_retargets_feasibly_and_large_arm_motion_meets_the_should
 
 def test_feasibility_leaves_self_contact_out_of_the_torques(lus2):
     """A kinematic clip may overlap geoms that collide in the MJCF (a hand in the hip) or pass a joint's range:
-    MuJoCo's contact or limit force there is no torque the motors need (it became ~370 Nm at a 17 Nm wrist before contacts were left out of the inverse
-    dynamics). lus2's walk with the elbows pressed into the pelvis (the shoulders past their range) stays within the motors."""
+    MuJoCo's contact or limit force there is no torque the motors need (it became ~370 Nm at a 17 Nm wrist
+    before constraints were left out of the inverse dynamics). lus2's walk with the elbows pressed into the
+    pelvis (the shoulders past their range) stays within the motors."""
     from refmotion_manager.formats import read
     from refmotion_manager.retarget import SIDES, feasibility, self_penetration
     from refmotion_manager.robots import robot_mjcf
