@@ -202,3 +202,24 @@ def test_reward_schedule_applies_after_its_step_count(env):
     env.common_step_counter = 1001
     env.curriculum_manager.compute(env_ids=torch.arange(NUM_ENVS))
     assert env.reward_manager.get_term_cfg("dof_torques_l2").weight == -1e-6
+
+
+def test_turning_envs_are_asked_to_turn_in_place(env):
+    """``rel_turning_envs``: that share of resampled commands has no linear velocity, the yaw as sampled; 0 (the
+    default) leaves Isaac Lab's uniform command as it is."""
+    term = env.command_manager.get_term("base_velocity")
+    ids = torch.arange(NUM_ENVS)
+    saved = (term.cfg.rel_turning_envs, term.cfg.rel_standing_envs, term.cfg.heading_command)
+    term.cfg.rel_standing_envs, term.cfg.heading_command = 0.0, False
+    try:
+        for share, turning in ((1.0, True), (0.0, False)):
+            term.cfg.rel_turning_envs = share
+            lin = []
+            for _ in range(20):
+                term._resample_command(ids)
+                lin.append(term.vel_command_b[:, :2].abs().sum(dim=1))
+                assert term.vel_command_b[:, 2].abs().sum() > 0  # the yaw is drawn either way
+            moving = torch.cat(lin) > 0
+            assert (not moving.any()) if turning else moving.all()
+    finally:
+        term.cfg.rel_turning_envs, term.cfg.rel_standing_envs, term.cfg.heading_command = saved

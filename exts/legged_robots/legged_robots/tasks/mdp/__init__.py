@@ -2,8 +2,8 @@
 and the velocity task's ``isaaclab_tasks.core.velocity.mdp``) plus ours.
 
 Configs import this one module (``from legged_robots.tasks import mdp``). Our own terms live beside it, one file
-per manager: ``rewards.py``, ``observations.py``, ``curriculums.py``, ``terminations.py``; AMP's terms (style
-frame, reference resets, style goal) in ``amp.py``, mimic's (reference command, tracking rewards, adaptive
+per manager: ``commands.py``, ``rewards.py``, ``observations.py``, ``curriculums.py``, ``terminations.py``; AMP's
+terms (style frame, reference resets, style goal) in ``amp.py``, mimic's (reference command, tracking rewards, adaptive
 terminations) in ``mimic.py``. To use another Isaac Lab term, add it to the imports here.
 """
 
@@ -56,6 +56,7 @@ from isaaclab_tasks.core.velocity.mdp import (  # noqa: F401
 )
 
 from .amp import StyleCommand, StyleCommandCfg, reset_from_reference, style_frame, track_style_goal_exp  # noqa: F401
+from .commands import TurningVelocityCommand, TurningVelocityCommandCfg  # noqa: F401
 from .curriculums import command_velocity_levels, ramp_reward_weight  # noqa: F401
 from .mimic import (  # noqa: F401
     ExpressiveCommand,

@@ -135,7 +135,7 @@ class Lus2SceneCfg(InteractiveSceneCfg):
 
 @configclass
 class CommandsCfg:
-    base_velocity = mdp.UniformVelocityCommandCfg(
+    base_velocity = mdp.TurningVelocityCommandCfg(  # Isaac Lab's uniform one; rel_turning_envs (ours) off
         asset_name="robot",
         resampling_time_range=(5.0, 10.0),
         rel_standing_envs=0.02,
