@@ -5,13 +5,19 @@ import numpy as np
 import pytest
 
 from legged_robots.assets.lus2 import description as d
-from legged_robots.utils.mujoco_video import render_states_mp4, variant_for
+from legged_robots.assets.robots import ROBOTS, UnknownRobotError, robot_named, robot_with_joints
+from legged_robots.utils.mujoco_video import render_states_mp4
 
 
-def test_variant_is_recognised_by_its_joint_set():
-    assert variant_for(reversed(d.VARIANTS["lus2_21dof"].joints)) == "lus2_21dof"
-    with pytest.raises(ValueError, match="no lus2 variant"):
-        variant_for(["left_knee_joint"])
+def test_the_robot_is_recognised_by_its_joint_set_and_its_files_exist():
+    assert robot_with_joints(reversed(d.VARIANTS["lus2_21dof"].joints)).name == "lus2_21dof"
+    with pytest.raises(UnknownRobotError, match="no robot of ours has exactly these 1 joints"):
+        robot_with_joints(["left_knee_joint"])
+    with pytest.raises(UnknownRobotError, match="unknown robot 'lus9'; known: lus2_21dof, lus2_27dof"):
+        robot_named("lus9")
+    for robot in ROBOTS.values():
+        assert robot.mjcf.is_file() and robot.scene_mjcf.is_file()
+        assert all((robot.motions / f).is_file() for f in robot.motion_files)
 
 
 def test_mp4_or_a_message_that_names_what_is_missing(tmp_path):

@@ -42,7 +42,7 @@ def add_policy_args(parser) -> None:
     parser.add_argument("--agent", default="st_rl", help="agent config the run was trained with")
     parser.add_argument("--policy", type=existing_file, help="an exported policy.onnx (instead of a run)")
     parser.add_argument("--mjcf", type=existing_file,
-                        help="MJCF to run (default: our lus2 variant with the policy's joints)")
+                        help="MJCF to run (default: our robot with the policy's joints)")
 
 
 def find_policy(args) -> Path:
@@ -74,14 +74,14 @@ def output_dir(policy: Path, what: str) -> Path:
 
 
 def robot_mjcf(metadata: PolicyMetadata) -> Path:
-    """Our lus2 scene MJCF whose joints are exactly the policy's."""
-    from legged_robots.assets.paths import lus2_scene_mjcf, require
-    from legged_robots.utils.mujoco_video import variant_for
+    """The scene MJCF of our robot whose joints are exactly the policy's (``assets/robots.py``)."""
+    from legged_robots.assets.paths import require
+    from legged_robots.assets.robots import UnknownRobotError, robot_with_joints
 
     try:
-        return require(lus2_scene_mjcf(variant_for(metadata.joint_names)))
-    except ValueError:
-        raise PolicyMetadataError(f"no lus2 variant has exactly the policy's {len(metadata.joint_names)} "
+        return require(robot_with_joints(metadata.joint_names).scene_mjcf)
+    except UnknownRobotError:
+        raise PolicyMetadataError(f"none of our robots has exactly the policy's {len(metadata.joint_names)} "
                                   "joints; pass --mjcf") from None
 
 

@@ -28,11 +28,11 @@ def reference_section(metadata: PolicyMetadata) -> dict | None:
 
 
 def motion_paths(metadata: PolicyMetadata, motions_dir: str | Path | None = None) -> list[Path]:
-    """The policy's clip files: in ``motions_dir``, else in our shipped folder of the policy's robot variant."""
-    from legged_robots.assets.paths import lus2_motions
+    """The policy's clip files: in ``motions_dir``, else in our shipped folder of the policy's robot."""
+    from legged_robots.assets.robots import robot_named
 
     ref = metadata.reference
-    folder = Path(motions_dir) if motions_dir else lus2_motions(ref.get("robot") or "")
+    folder = Path(motions_dir) if motions_dir else robot_named(ref.get("robot") or "").motions
     paths = [folder / name for name in ref["motion_files"]]
     missing = [str(p) for p in paths if not p.is_file()]
     if missing:
@@ -43,11 +43,11 @@ def motion_paths(metadata: PolicyMetadata, motions_dir: str | Path | None = None
 
 def load_reference(metadata: PolicyMetadata, motions_dir: str | Path | None = None):
     """A one-env RefMotionManager serving the policy's clips with its goal columns (whole clips, frame 0)."""
-    from legged_robots.assets.paths import lus2_mjcf
+    from legged_robots.assets.robots import ROBOTS
     from refmotion_manager import RefMotionCfg, RefMotionManager
 
     ref = metadata.reference
-    robot_mjcf = lus2_mjcf(ref["robot"]) if ref.get("robot") else None
+    robot_mjcf = ROBOTS[ref["robot"]].mjcf if ref.get("robot") in ROBOTS else None
     cfg = RefMotionCfg(motion_files=[str(p) for p in motion_paths(metadata, motions_dir)],
                        robot_mjcf=str(robot_mjcf) if robot_mjcf is not None and robot_mjcf.is_file() else None,
                        init_state_fields=tuple(ref["init_state_fields"]),

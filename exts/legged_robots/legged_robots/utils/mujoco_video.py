@@ -1,4 +1,4 @@
-"""Replay recorded robot states on the lus2 MJCF in plain MuJoCo and write an mp4 (offscreen rendering).
+"""Replay recorded robot states on the robot's MJCF in plain MuJoCo and write an mp4 (offscreen rendering).
 
 Needs an OpenGL context for MuJoCo (``MUJOCO_GL=egl`` or ``osmesa``) and ``imageio`` with ffmpeg; where
 either is missing it raises ``RuntimeError`` saying which, and the caller carries on without a video.
@@ -11,16 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from legged_robots.assets.lus2 import description as d
-from legged_robots.assets.paths import lus2_scene_mjcf
-
-
-def variant_for(joint_names) -> str:
-    names = set(joint_names)
-    for name, variant in d.VARIANTS.items():
-        if set(variant.joints) == names:
-            return name
-    raise ValueError(f"no lus2 variant has exactly these joints: {sorted(names)}")
+from legged_robots.assets.robots import robot_with_joints
 
 
 def render_qpos_mp4(model, qpos_frames, fps: float, path: Path, track_body: int, size=(480, 640)) -> None:
@@ -58,7 +49,7 @@ def render_states_mp4(frames, joint_names, fps: float, path: Path, size=(480, 64
     os.environ.setdefault("MUJOCO_GL", "egl")  # before MuJoCo's first import picks a GL backend
     import mujoco
 
-    model = mujoco.MjModel.from_xml_path(str(lus2_scene_mjcf(variant_for(joint_names))))
+    model = mujoco.MjModel.from_xml_path(str(robot_with_joints(joint_names).scene_mjcf))
     qpos_adr = [model.joint(n).qposadr[0] for n in joint_names]  # by name: Isaac Lab and MJCF orders differ
     origin = np.asarray(frames[0][0]) * np.array([1.0, 1.0, 0.0])
     qpos_frames = []

@@ -382,7 +382,7 @@ def report_style(args, env, stats: dict, out_dir: Path) -> None:
     robot = env.unwrapped.scene["robot"]
     samples = stats["joint_pos"][min(25, len(stats["joint_pos"]) - 1):]  # past the first half second after reset
     report = style_report(samples.reshape(-1, samples.shape[-1]), list(robot.joint_names),
-                          default_motion_files(env.unwrapped.cfg, len(robot.joint_names)))
+                          default_motion_files(env.unwrapped.cfg, robot.joint_names))
     print_style_report(report)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "style_report.json").write_text(json.dumps(report, indent=2))

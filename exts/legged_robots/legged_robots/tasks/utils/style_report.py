@@ -23,16 +23,15 @@ def reference_joint_positions(motion_files, joint_names) -> np.ndarray:
     return np.concatenate([c.get(F.dof_pos(joint_names)) for c in clips], axis=0)
 
 
-def default_motion_files(env_cfg, num_joints: int) -> list[str]:
-    """The task's own clips (an AMP or mimic task), else our lus2 clips of the variant with these joints."""
+def default_motion_files(env_cfg, joint_names) -> list[str]:
+    """The task's own clips (an AMP or mimic task), else the clips of our robot with these joints."""
     ref = getattr(env_cfg, "ref_motion", None)
     if ref is not None and ref.motion_files:
         return list(ref.motion_files)
-    from legged_robots.assets.paths import lus2_motions
-    from legged_robots.tasks.config.lus2.amp_mimic_cfg import MOTION_FILES
+    from legged_robots.assets.robots import robot_with_joints
 
-    variant = "lus2_27dof" if num_joints == 27 else "lus2_21dof"
-    return [str(lus2_motions(variant) / f) for f in MOTION_FILES]
+    robot = robot_with_joints(joint_names)
+    return [str(robot.motions / f) for f in robot.motion_files]
 
 
 def style_report(joint_pos: np.ndarray, joint_names, motion_files) -> dict:
