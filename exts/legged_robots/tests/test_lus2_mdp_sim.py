@@ -223,3 +223,20 @@ def test_turning_envs_are_asked_to_turn_in_place(env):
             assert (not moving.any()) if turning else moving.all()
     finally:
         term.cfg.rel_turning_envs, term.cfg.rel_standing_envs, term.cfg.heading_command = saved
+
+
+def test_stand_still_counts_joint_offsets_only_when_asked_to_stand(env):
+    """``stand_still``: the joints' L1 offset from the default pose while the command is below the standing speed
+    (a turn in place is not standing); nothing while walking."""
+    term = env.command_manager.get_term("base_velocity")
+    robot = env.scene["robot"]
+    offset = torch.sum(torch.abs(robot.data.joint_pos.torch - robot.data.default_joint_pos.torch), dim=1)
+    assert (offset > 0).all()
+    saved = term.vel_command_b.clone()
+    try:
+        for command, standing in (((0.0, 0.0, 0.0), True), ((0.0, 0.0, 0.5), False), ((0.5, 0.0, 0.0), False)):
+            term.vel_command_b[:] = torch.tensor(command)
+            value = mdp.stand_still(env, "base_velocity")
+            assert torch.allclose(value, offset if standing else torch.zeros_like(offset)), command
+    finally:
+        term.vel_command_b[:] = saved

@@ -89,5 +89,6 @@ from .rewards import (  # noqa: F401
     feet_stumble,
     feet_swing_height,
     self_collisions,
+    stand_still,
 )
 from .terminations import physics_blowup  # noqa: F401

@@ -111,3 +111,17 @@ def self_collisions(env: ManagerBasedRLEnv, sensor_cfg: SceneEntityCfg, threshol
     sensor = env.scene.sensors[sensor_cfg.name]
     forces = sensor.data.force_matrix_w.torch  # (envs, bodies, partners, 3)
     return (torch.linalg.norm(forces, dim=-1) > threshold).any(dim=-1).sum(dim=-1).float()
+
+
+def stand_still(env: ManagerBasedRLEnv, command_name: str, standing_speed: float = 0.1,
+                asset_cfg: SceneEntityCfg = SceneEntityCfg("robot")) -> torch.Tensor:
+    """Joints' L1 distance from their default positions while asked to stand (the command below
+    ``standing_speed``, as the gait clock decides it; Isaac Lab's ``stand_still_joint_deviation_l1`` looks at the
+    linear command only, and would hold back a turn in place). Without it lus2's walkers stepped in place and
+    crept backwards when asked to stand."""
+    cmd = env.command_manager.get_command(command_name)
+    standing = (torch.linalg.norm(cmd[:, :2], dim=1) + torch.abs(cmd[:, 2])) <= standing_speed
+    asset = env.scene[asset_cfg.name]
+    ids = asset_cfg.joint_ids
+    deviation = asset.data.joint_pos.torch[:, ids] - asset.data.default_joint_pos.torch[:, ids]
+    return torch.sum(torch.abs(deviation), dim=1) * standing.float()
