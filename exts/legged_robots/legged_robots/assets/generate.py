@@ -16,15 +16,16 @@ from .paths import ARROW_USD, DATA_DIR, GROUND_USD, lus2_mjcf, lus2_scene_mjcf, 
 
 def expected_files() -> dict[Path, str]:
     """Every generated file and the text it must hold."""
+    from . import mjcf, usd
     from .ground import ground_usd_text
-    from .lus2 import description, mjcf, usd
+    from .lus2 import description
     from .markers import arrow_usd_text
 
     files: dict[Path, str] = {GROUND_USD: ground_usd_text(), ARROW_USD: arrow_usd_text()}
     for name, variant in description.VARIANTS.items():
-        files[lus2_mjcf(name)] = mjcf.robot_xml(variant)
+        files[lus2_mjcf(name)] = mjcf.robot_xml(description, variant)
         files[lus2_scene_mjcf(name)] = mjcf.scene_xml(variant)
-        files[lus2_usd(name)] = usd.usd_text(variant)
+        files[lus2_usd(name)] = usd.usd_text(description, variant)
     return files
 
 

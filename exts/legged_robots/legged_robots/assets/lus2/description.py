@@ -19,6 +19,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+NAME = "lus2"  # the USD's root prim; the MJCF and USD writers (assets/mjcf.py, assets/usd.py) read this module
+
 # ---------------------------------------------------------------------------------------------------------
 # Motors and actuator groups
 # ---------------------------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
-"""Write the lus2 USD (UsdPhysics articulation) from ``description`` with ``pxr`` (usd-core).
+"""Write a robot's USD (UsdPhysics articulation) from its description module (``assets/<robot>/description.py``:
+``NAME``, ``BODIES``, ``SELF_COLLISION_PAIRS``, ``forward_kinematics``, ...) with ``pxr`` (usd-core).
 
-Bodies are siblings under the root prim (``/lus2/<link>``), posed at the zero joint configuration, so
+Bodies are siblings under the root prim (``/<NAME>/<link>``), posed at the zero joint configuration, so
 Isaac Lab's contact sensor (``{ENV_REGEX_NS}/Robot/.*``) finds every link. Joints live under
-``/lus2/joints``. Joints a variant leaves out become fixed joints.
+``/<NAME>/joints``. Joints a variant leaves out become fixed joints.
 """
 
 from __future__ import annotations
@@ -12,16 +13,15 @@ import math
 import numpy as np
 from pxr import Gf, Sdf, Usd, UsdGeom, UsdPhysics
 
-from ..usd_stage import export_text, new_stage
-from . import description as d
+from .usd_stage import export_text, new_stage
 
 
-def _quat(rot: np.ndarray) -> Gf.Quatf:
-    w, x, y, z = d.quat_from_matrix(rot)
+def _quat(desc, rot: np.ndarray) -> Gf.Quatf:
+    w, x, y, z = desc.quat_from_matrix(rot)
     return Gf.Quatf(w, Gf.Vec3f(x, y, z))
 
 
-def _add_shape(stage: Usd.Stage, path: str, shape: d.Shape) -> None:
+def _add_shape(stage: Usd.Stage, path: str, shape) -> None:
     if shape.kind == "box":
         geom = UsdGeom.Cube.Define(stage, path)
         geom.CreateSizeAttr(2.0)
@@ -46,17 +46,18 @@ def _add_shape(stage: Usd.Stage, path: str, shape: d.Shape) -> None:
         UsdPhysics.CollisionAPI.Apply(geom.GetPrim())
 
 
-def build_stage(variant: d.Variant) -> Usd.Stage:
-    stage, root = new_stage("/lus2")
+def build_stage(desc, variant) -> Usd.Stage:
+    top = f"/{desc.NAME}"
+    stage, root = new_stage(top)
     UsdPhysics.ArticulationRootAPI.Apply(root.GetPrim())
     root.GetPrim().SetCustomDataByKey("st_gym:variant", variant.name)
 
-    poses = d.forward_kinematics()
-    for body in d.BODIES:
+    poses = desc.forward_kinematics()
+    for body in desc.BODIES:
         pos, rot = poses[body.name]
-        xf = UsdGeom.Xform.Define(stage, f"/lus2/{body.name}")
+        xf = UsdGeom.Xform.Define(stage, f"{top}/{body.name}")
         xf.AddTranslateOp().Set(Gf.Vec3d(*pos.tolist()))
-        xf.AddOrientOp().Set(_quat(rot))
+        xf.AddOrientOp().Set(_quat(desc, rot))
         prim = xf.GetPrim()
         UsdPhysics.RigidBodyAPI.Apply(prim)
         mass = UsdPhysics.MassAPI.Apply(prim)
@@ -65,23 +66,23 @@ def build_stage(variant: d.Variant) -> Usd.Stage:
         mass.CreateDiagonalInertiaAttr(Gf.Vec3f(*body.inertia))
         mass.CreatePrincipalAxesAttr(Gf.Quatf(1.0, 0.0, 0.0, 0.0))
         for i, shape in enumerate(body.shapes):
-            _add_shape(stage, f"/lus2/{body.name}/{'collision' if shape.collide else 'visual'}_{i}", shape)
+            _add_shape(stage, f"{top}/{body.name}/{'collision' if shape.collide else 'visual'}_{i}", shape)
 
-    # self-collision is on (lus2_cfg); every pair of colliding bodies not in SELF_COLLISION_PAIRS is filtered
-    colliding = [b.name for b in d.BODIES if any(sh.collide for sh in b.shapes)]
-    allowed = {frozenset(p) for p in d.SELF_COLLISION_PAIRS}
+    # self-collision is on (the ArticulationCfg); every pair of colliding bodies not in SELF_COLLISION_PAIRS is filtered
+    colliding = [b.name for b in desc.BODIES if any(sh.collide for sh in b.shapes)]
+    allowed = {frozenset(p) for p in desc.SELF_COLLISION_PAIRS}
     for i, a in enumerate(colliding):
         others = [b for b in colliding[i + 1:] if frozenset((a, b)) not in allowed]
         if others:
-            prim = stage.GetPrimAtPath(f"/lus2/{a}")
+            prim = stage.GetPrimAtPath(f"{top}/{a}")
             UsdPhysics.FilteredPairsAPI.Apply(prim).CreateFilteredPairsRel().SetTargets(
-                [Sdf.Path(f"/lus2/{b}") for b in others])
+                [Sdf.Path(f"{top}/{b}") for b in others])
 
-    UsdGeom.Scope.Define(stage, "/lus2/joints")
-    for body in d.BODIES:
+    UsdGeom.Scope.Define(stage, f"{top}/joints")
+    for body in desc.BODIES:
         if body.parent is None:
             continue
-        path = f"/lus2/joints/{body.joint}"
+        path = f"{top}/joints/{body.joint}"
         if variant.is_active(body.joint):
             joint = UsdPhysics.RevoluteJoint.Define(stage, path)
             joint.CreateAxisAttr(body.axis.upper())
@@ -89,15 +90,15 @@ def build_stage(variant: d.Variant) -> Usd.Stage:
             joint.CreateUpperLimitAttr(math.degrees(body.range[1]))
         else:
             joint = UsdPhysics.FixedJoint.Define(stage, path)
-        joint.CreateBody0Rel().SetTargets([Sdf.Path(f"/lus2/{body.parent}")])
-        joint.CreateBody1Rel().SetTargets([Sdf.Path(f"/lus2/{body.name}")])
+        joint.CreateBody0Rel().SetTargets([Sdf.Path(f"{top}/{body.parent}")])
+        joint.CreateBody1Rel().SetTargets([Sdf.Path(f"{top}/{body.name}")])
         joint.CreateLocalPos0Attr(Gf.Vec3f(*body.offset))
-        joint.CreateLocalRot0Attr(_quat(d.frame_rotation(body)))
+        joint.CreateLocalRot0Attr(_quat(desc, desc.frame_rotation(body)))
         joint.CreateLocalPos1Attr(Gf.Vec3f(0.0, 0.0, 0.0))
         joint.CreateLocalRot1Attr(Gf.Quatf(1.0, 0.0, 0.0, 0.0))
     return stage
 
 
-def usd_text(variant: d.Variant) -> str:
-    return export_text(build_stage(variant), "Generated from legged_robots/assets/lus2/description.py by "
+def usd_text(desc, variant) -> str:
+    return export_text(build_stage(desc, variant), f"Generated from {desc.__name__.replace('.', '/')}.py by "
                        "python -m legged_robots.assets.generate. Do not edit by hand.")
