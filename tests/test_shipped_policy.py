@@ -43,3 +43,14 @@ def test_a_standing_policy_fails_every_moving_scenario_on_tracking(tmp_path):
     report = (tmp_path / "report.md").read_text()
     assert report.startswith("# sim2mujoco: FAIL") and "- thresholds: pinned defaults" in report
     assert not (STANDING.parent / "sim2mujoco").exists()  # results go under --out (logs/ by default), not here
+
+
+def test_the_walkers_recipe_file_loads_onto_the_task():
+    """policies/wip_lus2_walk/recipe.yaml: every key exists and has the field's type (a renamed term fails here)."""
+    from legged_robots.tasks.utils.config_files import load_config
+    from legged_robots.tasks.utils.launch import load_cfgs
+
+    config = load_config(ROOT / "policies" / "wip_lus2_walk" / "recipe.yaml")
+    _, env_cfg, agent_cfg = load_cfgs("lus2", ["presets=real_actuators,real_sensors"], config=config)
+    assert env_cfg.commands.base_velocity.rel_turning_envs == config["env"]["commands.base_velocity.rel_turning_envs"]
+    assert agent_cfg.algorithm.symmetry_cfg.use_data_augmentation and env_cfg.events.push_robot is None
