@@ -81,6 +81,9 @@ def parse_args(argv=None):
     b.add_argument("--max_joint_vel", type=POSITIVE, default=30.0, help="joint speed treated as bad input [rad/s]")
     b.add_argument("--damping_scale", type=NON_NEGATIVE, default=1.0,
                    help="DAMPING's kd as a multiple of the policy's kd")
+    b.add_argument("--limit_slack", type=float_in(0.0, 1.0), default=0.5,
+                   help="a joint faults (DAMPING) past its training soft limit plus this share of the way on to its "
+                        "hard limit (0: at the soft limit, 1: at the hard limit)")
     b.add_argument("--allow_extra_joints", action="store_true",
                    help="accept /joint_states with joints the policy does not drive (ignored)")
     _common(b)
@@ -151,7 +154,7 @@ def run_bridge(args) -> int:
     out = Path(args.out) if args.out else output_dir(path, "ros2") / _stamp()
     cfg = BridgeConfig(soft_start_s=args.soft_start_s, stale_periods=args.stale_periods, autostart=args.autostart,
                        max_joint_vel=args.max_joint_vel, damping_scale=args.damping_scale,
-                       allow_extra_joints=args.allow_extra_joints)
+                       allow_extra_joints=args.allow_extra_joints, limit_slack=args.limit_slack)
     node = Node(args.domain_id, _remaps(args.remap))
     stop = _stop_on_signals()
     recorder = None if args.no_bag else BagRecorder(out / "bag")

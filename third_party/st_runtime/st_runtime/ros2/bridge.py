@@ -47,9 +47,22 @@ class BridgeConfig:
     max_base_ang_vel: float = 20.0  # [rad/s] IMU gyro beyond: out-of-range input -> DAMPING
     tilt_limit: float | None = None  # [rad]; None: the training's bad_orientation limit
     damping_scale: float = 1.0  # DAMPING's kd = scale * the policy's kd
+    # a joint faults past its training soft limit plus this share of the way on to its hard limit (0: at the soft
+    # limit, 1: at the hard one); see safety_limits
+    limit_slack: float = 0.5
     autostart: bool = False  # 'start' on the first complete state, 'policy' when HOLD is reached
     allow_extra_joints: bool = False  # /joint_states may carry joints the policy does not drive
     diagnostics_hz: float = 5.0
+
+
+def safety_limits(hard: np.ndarray, soft: np.ndarray, slack: float) -> np.ndarray:
+    """Per joint (lower, upper): the training's soft limit moved ``slack`` of the way on to the hard limit. The soft
+    limits are Isaac Lab's reward boundary (``soft_joint_pos_limit_factor`` of the range, about its middle); on a
+    lopsided range they sit far inside the short side -- lus2's hip roll [-2.8, 0.25] gets 0.0975, a walking
+    policy rolls to 0.11 -- so faulting there would stop a normal gait; the hard limit is the mechanical stop."""
+    if not 0.0 <= slack <= 1.0:
+        raise ValueError(f"limit_slack {slack}: expected a share in [0, 1]")
+    return soft + slack * (hard - soft)
 
 
 @dataclass
@@ -118,6 +131,7 @@ class Bridge:
         self.effort_limit = np.asarray(md.effort_limit, float)
         self.limits = np.asarray(md.joint_pos_limits, float)
         self.soft_limits = np.asarray(md.soft_joint_pos_limits, float)
+        self.safety_limits = safety_limits(self.limits, self.soft_limits, self.cfg.limit_slack)
         self.action_scale = np.broadcast_to(np.asarray(md.action.scale, float), (self.n,))
         self.action_offset = np.broadcast_to(np.asarray(md.action.offset, float), (self.n,))
         self.tilt_limit = self.cfg.tilt_limit
@@ -268,11 +282,12 @@ class Bridge:
             out.append(f"tilt {a:.2f} rad beyond the training termination angle {self.tilt_limit:.2f}")
         if np.linalg.norm(s.gyro) > self.cfg.max_base_ang_vel:
             out.append(f"IMU angular velocity {np.linalg.norm(s.gyro):.1f} rad/s beyond {self.cfg.max_base_ang_vel:g}")
-        past = np.flatnonzero((s.q < self.soft_limits[:, 0]) | (s.q > self.soft_limits[:, 1]))
+        past = np.flatnonzero((s.q < self.safety_limits[:, 0]) | (s.q > self.safety_limits[:, 1]))
         if len(past):
             i = past[0]
-            out.append(f"joint {self.joint_names[i]} at {s.q[i]:.3f} rad past its soft limit "
-                       f"[{self.soft_limits[i, 0]:.3f}, {self.soft_limits[i, 1]:.3f}]")
+            out.append(f"joint {self.joint_names[i]} at {s.q[i]:.3f} rad past its safety limit "
+                       f"[{self.safety_limits[i, 0]:.3f}, {self.safety_limits[i, 1]:.3f}] (range "
+                       f"[{self.limits[i, 0]:.3f}, {self.limits[i, 1]:.3f}])")
         return out
 
     # ------------------------------------------------------------------ outputs
