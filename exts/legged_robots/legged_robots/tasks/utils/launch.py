@@ -2,8 +2,8 @@
 env. Every script, benchmark and test builds its env here (``make_env``, ``make_vec_env``, ``make_skrl_env``, all
 through ``build_env``), so the physics preset is resolved and checked in one place.
 
-Isaac Lab, gymnasium's registry and torch are imported inside the functions that need them: ``--help`` and a
-bad command line answer before they load (seconds).
+Isaac Lab and torch are imported inside the functions that need them: ``--help`` and a bad command line answer
+before they load (seconds); gymnasium and the task registrations are light.
 """
 
 from __future__ import annotations
