@@ -9,7 +9,7 @@ import torch
 from isaaclab.utils.types import ArticulationActions
 
 from legged_robots.assets.actuators import DelayedDCMotor, DelayedDCMotorCfg
-from legged_robots.assets.lus2_cfg import REAL_DELAY_STEPS, REAL_STRENGTH_RANGE
+from legged_robots.assets.articulation import REAL_DELAY_STEPS, REAL_STRENGTH_RANGE
 from legged_robots.assets.paths import lus2_scene_mjcf
 
 pytestmark = pytest.mark.sim

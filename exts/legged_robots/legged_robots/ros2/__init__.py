@@ -16,13 +16,13 @@ def lus2_sim_spec(mjcf: str | Path, real_actuators: bool = False) -> RobotSpec:
     from st_runtime.metadata import ActuatorModel
     from st_runtime.ros2.sim_robot import mjcf_robot_spec
 
+    from ..assets.articulation import REAL_DELAY_STEPS, REAL_STRENGTH_RANGE
     from ..assets.lus2 import description as d
-    from ..assets.lus2_cfg import REAL_DELAY_STEPS, REAL_STRENGTH_RANGE
 
     spec = mjcf_robot_spec(mjcf, armature=lambda j: d.actuator_group(j).motor.armature,
                            effort_limit=lambda j: d.actuator_group(j).effort_limit, sim_dt=d.PHYSICS_DT,
                            solver_substeps=d.SOLVER_SUBSTEPS)
-    if real_actuators:  # as lus2_cfg.actuator_cfgs(real=True): stall torque = effort limit, no-load speed = limit
+    if real_actuators:  # as articulation.actuator_cfgs(real=True): stall torque = effort limit, no-load speed = limit
         groups = [d.actuator_group(j) for j in spec.joint_names]
         spec.actuators = ActuatorModel(model="delayed_dc_motor", delay_steps=list(REAL_DELAY_STEPS),
                                        strength_range=list(REAL_STRENGTH_RANGE),
