@@ -1,6 +1,6 @@
 """Our robots by name: what the robot-agnostic layers (sim2mujoco, play's videos, the style report) need to find a
 robot's files from a policy's joints or a clip's robot name, without knowing which robot it is. A robot's variants
-are listed here once; nothing else names a robot's files.
+are listed here once; only its own configs (``tasks/config/<robot>/``) name its files directly.
 """
 
 from __future__ import annotations
