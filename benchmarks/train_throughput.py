@@ -54,8 +54,8 @@ def main(argv=None) -> None:
     parser.add_argument("--realism", action="store_true",
                         help="as --real_actuators, with presets=real_actuators,real_sensors")
     parser.add_argument("--compare_compile", action="store_true",
-                        help="st_rl: each run also with the update eager (agent.compile_update=false); prints the "
-                             "compiled / eager update time (the compiling itself falls in the warm-up iteration)")
+                        help="st_rl: each run twice, the update eager and compiled (agent.compile_update=false/true); "
+                             "prints the compiled / eager update time (compiling falls in the warm-up iteration)")
     parser.add_argument("--profile_update", action="store_true",
                         help="st_rl: one more update under torch's profiler: its top operators, its FLOPs, and the "
                              "rate it reaches against a plain matrix product on the same threads")

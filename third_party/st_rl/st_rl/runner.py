@@ -156,7 +156,7 @@ class _CompiledUpdate:
     and export see no difference."""
 
     def __init__(self, alg):
-        self.alg, self._update = alg, alg.update
+        self._update = alg.update
         self.models = [m for m in (alg.actor, alg.critic) if isinstance(getattr(m, "mlp", None), torch.nn.Module)
                        and not getattr(m, "is_recurrent", False)]
         self.compiled = [torch.compile(m.mlp, dynamic=False) for m in self.models]

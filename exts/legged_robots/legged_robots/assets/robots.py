@@ -19,12 +19,15 @@ class Robot:
     mjcf: Path  # the robot alone
     scene_mjcf: Path  # on a floor with a light (plain MuJoCo)
     motions: Path  # folder of its generated reference clips
-    motion_files: tuple[str, ...] = ()  # the clips a style report compares a gait with
+
+    @property
+    def motion_files(self) -> tuple[str, ...]:
+        """Its generated clips (what a style report compares a gait with)."""
+        return tuple(sorted(p.name for p in self.motions.glob("*.pkl")))
 
 
 ROBOTS: dict[str, Robot] = {
-    name: Robot(name, tuple(v.joints), lus2_mjcf(name), lus2_scene_mjcf(name), lus2_motions(name),
-                ("walk_slow.pkl", "walk_fast.pkl", "stand.pkl"))
+    name: Robot(name, tuple(v.joints), lus2_mjcf(name), lus2_scene_mjcf(name), lus2_motions(name))
     for name, v in lus2.VARIANTS.items()
 }
 

@@ -130,8 +130,8 @@ class Bridge:
         self.kd = np.asarray(md.damping, float)
         self.effort_limit = np.asarray(md.effort_limit, float)
         self.limits = np.asarray(md.joint_pos_limits, float)
-        self.soft_limits = np.asarray(md.soft_joint_pos_limits, float)
-        self.safety_limits = safety_limits(self.limits, self.soft_limits, self.cfg.limit_slack)
+        self.safety_limits = safety_limits(self.limits, np.asarray(md.soft_joint_pos_limits, float),
+                                           self.cfg.limit_slack)
         self.action_scale = np.broadcast_to(np.asarray(md.action.scale, float), (self.n,))
         self.action_offset = np.broadcast_to(np.asarray(md.action.offset, float), (self.n,))
         self.tilt_limit = self.cfg.tilt_limit

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import torch
+from isaaclab.envs.mdp import joint_deviation_l1
 from isaaclab.managers import ManagerTermBase, SceneEntityCfg
 from isaaclab.utils.math import euler_xyz_from_quat, wrap_to_pi
 
@@ -121,7 +122,4 @@ def stand_still(env: ManagerBasedRLEnv, command_name: str, standing_speed: float
     crept backwards when asked to stand."""
     cmd = env.command_manager.get_command(command_name)
     standing = (torch.linalg.norm(cmd[:, :2], dim=1) + torch.abs(cmd[:, 2])) <= standing_speed
-    asset = env.scene[asset_cfg.name]
-    ids = asset_cfg.joint_ids
-    deviation = asset.data.joint_pos.torch[:, ids] - asset.data.default_joint_pos.torch[:, ids]
-    return torch.sum(torch.abs(deviation), dim=1) * standing.float()
+    return joint_deviation_l1(env, asset_cfg) * standing.float()

@@ -356,9 +356,9 @@ class RewardsCfg:
                                    "robot", body_names=FEET_LR, preserve_order=True)})
     undesired_contacts = RewTerm(func=mdp.undesired_contacts, weight=-20.0,
                                  params={"threshold": 1.0, "sensor_cfg": _contacts(NOT_FEET)})
-    # ours, not the design's: legs crossing, arms swinging into the body (undesired_contacts counts them too)
     # ours, off (0) by default: joints away from the default pose while asked to stand
     stand_still = RewTerm(func=mdp.stand_still, weight=0.0, params={"command_name": "base_velocity"})
+    # ours, not the design's: legs crossing, arms swinging into the body (undesired_contacts counts them too)
     self_collisions = RewTerm(func=mdp.self_collisions, weight=-10.0,
                               params={"threshold": 1.0, "sensor_cfg": SceneEntityCfg("self_contact")})
     feet_stumble = RewTerm(func=mdp.feet_stumble, weight=-500.0,
