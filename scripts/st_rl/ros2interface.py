@@ -89,9 +89,10 @@ def parse_args(argv=None):
     _common(b)
 
     s = sub.add_parser("sim", help="a simulated robot (plain MuJoCo) on the bridge's topics")
-    s.add_argument("robot", nargs="?", default="lus2", help="robot (lus2)")
-    s.add_argument("--variant", choices=("27dof", "21dof"), help="lus2 variant (default: the policy's, else 27dof)")
-    s.add_argument("--policy", type=existing_file, help="pick the variant whose joints this policy drives")
+    s.add_argument("robot", nargs="?", default="lus2",
+                   help="robot or robot variant (lus2, lus2_21dof, biped12, ...; default lus2, its first variant)")
+    s.add_argument("--variant", help="the robot's variant, e.g. 21dof for lus2 (default: the policy's, else the first)")
+    s.add_argument("--policy", type=existing_file, help="pick the robot whose joints this policy drives")
     s.add_argument("--seed", type=NON_NEGATIVE_INT, default=0, help="seed of drops and noise")
     s.add_argument("--no_gantry", action="store_true",
                    help="stand on the ground from the start (default: the base hangs until the bridge runs POLICY)")
@@ -104,9 +105,10 @@ def parse_args(argv=None):
     _common(s)
 
     d = sub.add_parser("demo", help="sim robot + bridge + an operator walking a scenario; prints a verdict")
-    d.add_argument("robot", nargs="?", default="lus2", help="robot (lus2)")
-    d.add_argument("--policy", type=existing_file, default=str(SHIPPED),
-                   help="exported policy (default: the shipped lus2 policy)")
+    d.add_argument("robot", nargs="?", default="lus2",
+                   help="robot (lus2, biped12, ...): the simulated one is the robot whose joints the policy drives")
+    d.add_argument("--policy", type=existing_file,
+                   help="exported policy (default: the shipped lus2 policy, for lus2 only)")
     d.add_argument("--scenario", default="forward_0.5",
                    help="a sim2mujoco scenario name (default: forward_0.5); judged with sim2mujoco's thresholds")
     d.add_argument("--scenarios", type=existing_file,
@@ -194,21 +196,21 @@ def run_bridge(args) -> int:
 
 
 def _sim_mjcf(args) -> Path:
-    from legged_robots.assets.paths import lus2_scene_mjcf, require
+    from legged_robots.assets.paths import require
+    from legged_robots.assets.robots import DESCRIPTIONS, robot_named
 
-    if args.robot != "lus2":
-        raise ValueError(f"the simulated robot knows lus2 only, got {args.robot!r}")
-    variant = args.variant
-    if variant is None and getattr(args, "policy", None):
+    if args.variant is None and getattr(args, "policy", None):
         from legged_robots.sim2mujoco.cli import robot_mjcf
         from st_runtime.metadata import read_metadata
 
         return robot_mjcf(read_metadata(args.policy))
-    return require(lus2_scene_mjcf(f"lus2_{variant or '27dof'}"))
+    first_variant = {desc.NAME: next(iter(desc.VARIANTS)) for desc in DESCRIPTIONS}
+    name = f"{args.robot}_{args.variant}" if args.variant else first_variant.get(args.robot, args.robot)
+    return require(robot_named(name).scene_mjcf)
 
 
 def run_sim(args) -> int:
-    from legged_robots.ros2 import lus2_sim_spec
+    from legged_robots.ros2 import robot_sim_spec
     from st_runtime.ros2.dds import Node, domain_id
     from st_runtime.ros2.sim_robot import Impairments, SimRobot
 
@@ -225,7 +227,7 @@ def run_sim(args) -> int:
         real = read_metadata(args.policy).actuators is not None  # the motors the policy was trained with
     if args.actuator_delay_ms and not real:
         raise ValueError("--actuator_delay_ms needs the real-actuator model (--real_actuators)")
-    spec = lus2_sim_spec(mjcf, real_actuators=real)
+    spec = robot_sim_spec(mjcf, real_actuators=real)
     sim = SimRobot(mjcf, spec, node, imp, joint_order=args.joint_order, seed=args.seed,
                    gantry=not args.no_gantry, log=lambda m: print(m, flush=True))
     if real:
@@ -250,7 +252,9 @@ def run_demo(args) -> int:
     from st_runtime.metadata import read_metadata
     from st_runtime.ros2.dds import Node
 
-    policy = Path(args.policy)
+    if args.policy is None and args.robot != "lus2":
+        raise ValueError(f"no shipped policy for {args.robot!r}: pass --policy path/to/policy.onnx")
+    policy = Path(args.policy or SHIPPED)
     md = read_metadata(policy)
     scenarios = {s.name: s for s in (load_scenarios(args.scenarios) if args.scenarios else DEFAULT_SCENARIOS)}
     if args.scenario not in scenarios:

@@ -101,11 +101,11 @@ def test_the_torque_speed_curve_and_strength_at_known_speeds_on_both_sides(env):
     md = policy_metadata(env, "St-Velocity-Flat-Lus2")
     assert md["actuators"]["model"] == "delayed_dc_motor" and md["actuators"]["delay_steps"] == list(REAL_DELAY_STEPS)
     # the ROS 2 simulated robot's motors (from the description, not from a policy) are the same model
-    from legged_robots.ros2 import lus2_sim_spec
+    from legged_robots.ros2 import robot_sim_spec
 
-    sim = lus2_sim_spec(lus2_scene_mjcf("lus2_27dof"), real_actuators=True).actuators
+    sim = robot_sim_spec(lus2_scene_mjcf("lus2_27dof"), real_actuators=True).actuators
     for key in ("saturation_effort", "velocity_limit"):
-        theirs = dict(zip(lus2_sim_spec(lus2_scene_mjcf("lus2_27dof")).joint_names, getattr(sim, key)))
+        theirs = dict(zip(robot_sim_spec(lus2_scene_mjcf("lus2_27dof")).joint_names, getattr(sim, key)))
         assert [theirs[j] for j in md["joint_names"]] == pytest.approx(md["actuators"][key]), key
     robot = MujocoRobot(lus2_scene_mjcf("lus2_27dof"), md)
     names = [env.scene["robot"].joint_names[int(j)] for j in legs.joint_indices]

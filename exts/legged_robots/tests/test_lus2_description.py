@@ -5,6 +5,7 @@ import math
 
 import pytest
 
+from legged_robots.assets import kinematics
 from legged_robots.assets.lus2 import description as d
 
 # joint: (axis, lower, upper, child mass) for the left side and centre line, as in the facts table
@@ -99,7 +100,7 @@ def test_quat_from_matrix_roundtrip():
     import numpy as np
 
     for axis, angle in [("x", 0.3), ("y", -2.0), ("z", 3.0)]:
-        w, x, y, z = d.quat_from_matrix(d._rot(axis, angle))
+        w, x, y, z = kinematics.quat_from_matrix(kinematics.rot(axis, angle))
         v = dict(x=x, y=y, z=z)[axis]
         assert (w, v) == pytest.approx((math.cos(angle / 2), math.sin(angle / 2)), abs=1e-9) or \
             (w, v) == pytest.approx((-math.cos(angle / 2), -math.sin(angle / 2)), abs=1e-9)

@@ -55,7 +55,7 @@ def test_our_terms_on_the_real_buffers(env):
     robot = env.scene["robot"]
     env.reset()
     feet = robot.find_bodies(["left_ankle_roll_link", "right_ankle_roll_link"], preserve_order=True)[0]
-    cfg = rough.RewardsCfg().feet_parallel_v1.params["asset_cfg"]
+    cfg = rough.Lus2RoughEnvCfg().rewards.feet_parallel_v1.params["asset_cfg"]
     cfg.resolve(env.scene)
     # constructed state: left hip yaw turned 0.2 rad further than the right one, feet otherwise alike
     q = robot.data.default_joint_pos.torch.clone()
@@ -95,7 +95,7 @@ def test_contact_terms_see_the_robot_standing_on_its_feet(env):
     assert (mdp.feet_stumble(env, feet)[upright] == 0).all()
     # the gait clock at 0.2 s has the right foot in swing: standing on both matches it on one foot when asked
     # to walk, on both when asked to stand
-    gait = rough.RewardsCfg().feet_gait.params
+    gait = rough.Lus2RoughEnvCfg().rewards.feet_gait.params
     gait["sensor_cfg"].resolve(env.scene)
     assert (env.episode_length_buf == 10).all()
     command = env.command_manager.get_term("base_velocity").vel_command_b
@@ -108,7 +108,7 @@ def test_contact_terms_see_the_robot_standing_on_its_feet(env):
 
 def test_randomization_lands_in_its_ranges_and_in_the_simulated_model(env):
     robot = env.scene["robot"]
-    events = rough.EventsCfg()
+    events = rough.Lus2RoughEnvCfg().events
     nominal_mass = torch.tensor([b.mass for b in d.BODIES if b.name in robot.body_names])
     sim_mass = _binding(env, "body_mass")
     nominal = torch.tensor([next(b.mass for b in d.BODIES if b.name == n) for n in robot.body_names])
@@ -152,7 +152,7 @@ def test_randomization_lands_in_its_ranges_and_in_the_simulated_model(env):
 
 
 def test_disturbances_push_the_base_and_load_the_torso(env):
-    robot, events = env.scene["robot"], rough.EventsCfg()
+    robot, events = env.scene["robot"], rough.Lus2RoughEnvCfg().events
     ids = torch.arange(NUM_ENVS)
     env.reset()
     force = events.torso_external_force.params

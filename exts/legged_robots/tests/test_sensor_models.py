@@ -29,11 +29,11 @@ def test_the_encoders_count_and_differentiate_the_same_on_both_sides():
 
 def test_the_mujoco_robot_reads_through_the_mounting_and_the_encoders():
     from legged_robots.assets.paths import lus2_scene_mjcf
-    from legged_robots.ros2 import lus2_sim_spec
+    from legged_robots.ros2 import robot_sim_spec
     from st_runtime.mujoco_robot import MujocoRobot
 
     mjcf = lus2_scene_mjcf("lus2_27dof")
-    spec = lus2_sim_spec(mjcf, real_actuators=False)
+    spec = robot_sim_spec(mjcf, real_actuators=False)
     robot = MujocoRobot(mjcf, spec)
     robot.reset()
     robot.kp, robot.kd = np.full(len(robot.joint_names), 100.0), np.full(len(robot.joint_names), 5.0)
@@ -59,12 +59,12 @@ def test_the_mujoco_robot_reads_through_the_mounting_and_the_encoders():
 def test_the_ros2_sim_robot_publishes_through_the_mounting_and_the_encoders():
     """What leaves the simulated robot on /imu/data and /joint_states (a real DDS participant, nothing sent)."""
     from legged_robots.assets.paths import lus2_scene_mjcf
-    from legged_robots.ros2 import lus2_sim_spec
+    from legged_robots.ros2 import robot_sim_spec
     from st_runtime.ros2.dds import Node
     from st_runtime.ros2.sim_robot import Impairments, SimRobot
 
     mjcf = lus2_scene_mjcf("lus2_27dof")
-    sim = SimRobot(mjcf, lus2_sim_spec(mjcf, real_actuators=False), Node(231),
+    sim = SimRobot(mjcf, robot_sim_spec(mjcf, real_actuators=False), Node(231),
                    Impairments(imu_mount_deg=(3.0, 0.0, 0.0), encoder_counts=4096), log=lambda m: None)
     sim.robot.step()
     messages = {type(m).__name__: m for _, m in sim._state_messages()}

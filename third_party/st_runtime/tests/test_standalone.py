@@ -41,7 +41,7 @@ def test_importing_the_runtime_loads_no_training_module():
 @pytest.mark.sim
 def test_a_fresh_venv_with_the_runtime_alone_drives_the_simulated_robot(tmp_path):
     from legged_robots.assets.paths import lus2_scene_mjcf
-    from legged_robots.ros2 import lus2_sim_spec
+    from legged_robots.ros2 import robot_sim_spec
 
     wheels = ROOT / ".venv" / "runtime-wheels"
     assert wheels.is_dir(), "no runtime wheels: run ./setup.sh"
@@ -56,7 +56,7 @@ def test_a_fresh_venv_with_the_runtime_alone_drives_the_simulated_robot(tmp_path
     assert install.returncode == 0, install.stdout[-2000:] + install.stderr[-2000:]
     mjcf = lus2_scene_mjcf("lus2_27dof")
     spec = tmp_path / "spec.json"
-    spec.write_text(json.dumps(vars(lus2_sim_spec(mjcf)), default=vars))
+    spec.write_text(json.dumps(vars(robot_sim_spec(mjcf)), default=vars))
     out = subprocess.run([py, str(Path(__file__).with_name("standalone_demo.py")),
                           str(ROOT / "policies" / "lus2_flat" / "policy.onnx"), str(mjcf), str(spec), "77", "3.0"],
                          capture_output=True, text=True, timeout=120, cwd=tmp_path)

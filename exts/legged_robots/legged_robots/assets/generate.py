@@ -1,5 +1,6 @@
-"""Generate every shipped asset from its source: lus2 MJCF/USD (both variants), ground plane, markers,
-and the lus2 reference clips (``assets/lus2/motions.py``, made from the MJCF written first).
+"""Generate every shipped asset from its source: each robot's MJCF/USD (every variant of every robot in
+``robots.DESCRIPTIONS``), ground plane, markers, and the lus2 reference clips (``assets/lus2/motions.py``, made
+from the MJCF written first).
 
     python -m legged_robots.assets.generate          # (re)write the files under assets/data/
     python -m legged_robots.assets.generate --check  # exit 1 if any committed file is stale
@@ -11,21 +12,22 @@ import argparse
 import sys
 from pathlib import Path
 
-from .paths import ARROW_USD, DATA_DIR, GROUND_USD, lus2_mjcf, lus2_scene_mjcf, lus2_usd
+from .paths import ARROW_USD, DATA_DIR, GROUND_USD
 
 
 def expected_files() -> dict[Path, str]:
     """Every generated file and the text it must hold."""
     from . import mjcf, usd
     from .ground import ground_usd_text
-    from .lus2 import description
     from .markers import arrow_usd_text
+    from .robots import ROBOTS
 
     files: dict[Path, str] = {GROUND_USD: ground_usd_text(), ARROW_USD: arrow_usd_text()}
-    for name, variant in description.VARIANTS.items():
-        files[lus2_mjcf(name)] = mjcf.robot_xml(description, variant)
-        files[lus2_scene_mjcf(name)] = mjcf.scene_xml(variant)
-        files[lus2_usd(name)] = usd.usd_text(description, variant)
+    for robot in ROBOTS.values():
+        variant = robot.description.VARIANTS[robot.name]
+        files[robot.mjcf] = mjcf.robot_xml(robot.description, variant)
+        files[robot.scene_mjcf] = mjcf.scene_xml(variant)
+        files[robot.usd] = usd.usd_text(robot.description, variant)
     return files
 
 

@@ -1,9 +1,12 @@
 """Write a robot's MJCF (robot + scene) from its description module (``assets/<robot>/description.py``: ``BODIES``,
-``ROOT``, ``FEET``, ``ACTUATOR_GROUPS``, ``SELF_COLLISION_PAIRS``, ...). Plain strings, no MuJoCo import needed."""
+``ROOT``, ``FEET``, ``FOOT_BOX_*``, ``ACTUATOR_GROUPS``, ``SELF_COLLISION_PAIRS``, ``CONTACT_KE/KD``, ...). Plain
+strings, no MuJoCo import needed."""
 
 from __future__ import annotations
 
 from xml.sax.saxutils import quoteattr
+
+from . import kinematics as k
 
 
 def _f(values) -> str:
@@ -29,12 +32,12 @@ def robot_xml(desc, variant) -> str:
         ind = "  " * depth
         attrs = f'name="{body.name}" pos="{_f(body.offset)}"'
         if body.roll:
-            attrs += f' quat="{_f(d.quat_from_matrix(d.frame_rotation(body)))}"'
+            attrs += f' quat="{_f(k.quat_from_matrix(k.frame_rotation(body)))}"'
         lines.append(f"{ind}<body {attrs}>")
         if body.parent is None:
             lines.append(f'{ind}  <freejoint name="floating_base_joint"/>')
         elif variant.is_active(body.joint):
-            g = d.actuator_group(body.joint)
+            g = k.actuator_group(d.ACTUATOR_GROUPS, body.joint)
             lines.append(f'{ind}  <joint name="{body.joint}" class="{g.name}" axis="{_f(body.axis_vector)}" '
                          f'range="{_f(body.range)}"/>')
         lines.append(f'{ind}  <inertial pos="{_f(body.com)}" mass="{body.mass:.6g}" diaginertia="{_f(body.inertia)}"/>')
@@ -58,10 +61,11 @@ def robot_xml(desc, variant) -> str:
             f'      <joint armature="{g.motor.armature:.6g}" damping="0" frictionloss="0"/>\n'
             f'      <motor ctrlrange="{-g.effort_limit:g} {g.effort_limit:g}"/>\n'
             f"    </default>")
-    motors = [f'    <motor name="{j}" joint="{j}" class="{d.actuator_group(j).name}"/>' for j in variant.joints]
+    motors = [f'    <motor name="{j}" joint="{j}" class="{k.actuator_group(d.ACTUATOR_GROUPS, j).name}"/>'
+              for j in variant.joints]
 
     geoms = {b.name: [f"{b.name}_col{i}" for i, sh in enumerate(b.shapes) if sh.collide] for b in d.BODIES}
-    pair = f'friction="1 1 0.005 0.0001 0.0001" solref="{_f(d.contact_solref())}"'
+    pair = f'friction="1 1 0.005 0.0001 0.0001" solref="{_f(k.contact_solref(d.CONTACT_KE, d.CONTACT_KD))}"'
     pairs = [f'    <pair geom1="{g1}" geom2="{g2}" {pair}/>'
              for b1, b2 in d.SELF_COLLISION_PAIRS for g1 in geoms[b1] for g2 in geoms[b2]]
 

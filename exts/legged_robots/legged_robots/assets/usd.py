@@ -13,11 +13,12 @@ import math
 import numpy as np
 from pxr import Gf, Sdf, Usd, UsdGeom, UsdPhysics
 
+from .kinematics import frame_rotation, quat_from_matrix
 from .usd_stage import export_text, new_stage
 
 
-def _quat(desc, rot: np.ndarray) -> Gf.Quatf:
-    w, x, y, z = desc.quat_from_matrix(rot)
+def _quat(rot: np.ndarray) -> Gf.Quatf:
+    w, x, y, z = quat_from_matrix(rot)
     return Gf.Quatf(w, Gf.Vec3f(x, y, z))
 
 
@@ -57,7 +58,7 @@ def build_stage(desc, variant) -> Usd.Stage:
         pos, rot = poses[body.name]
         xf = UsdGeom.Xform.Define(stage, f"{top}/{body.name}")
         xf.AddTranslateOp().Set(Gf.Vec3d(*pos.tolist()))
-        xf.AddOrientOp().Set(_quat(desc, rot))
+        xf.AddOrientOp().Set(_quat(rot))
         prim = xf.GetPrim()
         UsdPhysics.RigidBodyAPI.Apply(prim)
         mass = UsdPhysics.MassAPI.Apply(prim)
@@ -93,7 +94,7 @@ def build_stage(desc, variant) -> Usd.Stage:
         joint.CreateBody0Rel().SetTargets([Sdf.Path(f"{top}/{body.parent}")])
         joint.CreateBody1Rel().SetTargets([Sdf.Path(f"{top}/{body.name}")])
         joint.CreateLocalPos0Attr(Gf.Vec3f(*body.offset))
-        joint.CreateLocalRot0Attr(_quat(desc, desc.frame_rotation(body)))
+        joint.CreateLocalRot0Attr(_quat(frame_rotation(body)))
         joint.CreateLocalPos1Attr(Gf.Vec3f(0.0, 0.0, 0.0))
         joint.CreateLocalRot1Attr(Gf.Quatf(1.0, 0.0, 0.0, 0.0))
     return stage

@@ -8,7 +8,6 @@ from pathlib import Path
 import numpy as np
 
 # legs carry the robot: their tracking is plotted
-TRACKED = ("hip_pitch", "knee", "ankle_pitch", "hip_roll")
 
 
 def plot_scenario(name: str, log: dict, joint_names: list[str], effort_limit: np.ndarray, out: Path,
@@ -32,8 +31,9 @@ def plot_scenario(name: str, log: dict, joint_names: list[str], effort_limit: np
     ax.set(title=f"{name}: velocity (heading frame)", ylabel="m/s, rad/s")
     ax.legend(fontsize=7, ncol=3)
     ax = axes[1]
+    left_leg = _left_leg(joint_names)
     for i, j in enumerate(joint_names):
-        if j.startswith("left_") and any(k in j for k in TRACKED):
+        if j in left_leg:
             line, = ax.plot(t, log["joint_pos"][:, i], lw=1, label=j.removesuffix("_joint"))
             ax.plot(t, log["joint_target"][:, i], "--", lw=0.8, color=line.get_color())
     ax.set(title="joint tracking, left leg (solid: achieved, dashed: target)", ylabel="rad")
@@ -59,8 +59,9 @@ def plot_clip(name: str, log: dict, joint_names: list[str], tracked_joints: list
     ax.set(title=f"{name}: tracking error", ylabel="mm")
     ax.legend(fontsize=7)
     ax = axes[1]
+    left_leg = _left_leg(joint_names)
     for i, j in enumerate(tracked_joints):
-        if len(t) and j.startswith("left_") and any(k in j for k in TRACKED):
+        if len(t) and j in left_leg:
             line, = ax.plot(t, log["joint_pos"][:, i], lw=1, label=j.removesuffix("_joint"))
             ax.plot(t, log["joint_ref"][:, i], "--", lw=0.8, color=line.get_color())
     ax.set(title="left leg (solid: achieved, dashed: reference)", ylabel="rad")
@@ -68,6 +69,16 @@ def plot_clip(name: str, log: dict, joint_names: list[str], tracked_joints: list
     if len(t):
         _torque_panel(axes[2], t, log["torque"], joint_names, effort_limit)
     return _save(fig, out / f"{name}.png")
+
+
+def _left_leg(joint_names) -> tuple[str, ...]:
+    """The left leg's joints of the robot with these joints (none for a robot we do not know)."""
+    from ..assets.robots import UnknownRobotError, robot_with_joints
+
+    try:
+        return robot_with_joints(joint_names).left_leg_joints
+    except UnknownRobotError:
+        return ()
 
 
 def _torque_panel(ax, t, torque, joint_names, effort_limit) -> None:

@@ -49,7 +49,8 @@ def render_states_mp4(frames, joint_names, fps: float, path: Path, size=(480, 64
     os.environ.setdefault("MUJOCO_GL", "egl")  # before MuJoCo's first import picks a GL backend
     import mujoco
 
-    model = mujoco.MjModel.from_xml_path(str(robot_with_joints(joint_names).scene_mjcf))
+    robot = robot_with_joints(joint_names)
+    model = mujoco.MjModel.from_xml_path(str(robot.scene_mjcf))
     qpos_adr = [model.joint(n).qposadr[0] for n in joint_names]  # by name: Isaac Lab and MJCF orders differ
     origin = np.asarray(frames[0][0]) * np.array([1.0, 1.0, 0.0])
     qpos_frames = []
@@ -59,4 +60,4 @@ def render_states_mp4(frames, joint_names, fps: float, path: Path, size=(480, 64
         qpos[3:7] = np.roll(quat_xyzw, 1)  # xyzw -> MuJoCo's wxyz
         qpos[qpos_adr] = q
         qpos_frames.append(qpos)
-    render_qpos_mp4(model, qpos_frames, fps, path, model.body("pelvis").id, size)
+    render_qpos_mp4(model, qpos_frames, fps, path, model.body(robot.root_body).id, size)

@@ -14,10 +14,22 @@ range [-0.83, 1.57] becomes [-0.83 - pi/2, 1.57 - pi/2] (straight arm at 0, flex
 from __future__ import annotations
 
 import math
-import re
-from dataclasses import dataclass, field, replace
 
 import numpy as np
+
+from .. import kinematics as k
+from ..kinematics import (
+    ACCENT,
+    DARK,
+    LIGHT,
+    ActuatorGroup,
+    Body,
+    Motor,
+    Shape,
+    Variant,
+    quat_from_matrix,  # noqa: F401  (motions.py and the tests read it from here)
+)
+from ..kinematics import capsule as _capsule
 
 NAME = "lus2"  # the USD's root prim; the MJCF and USD writers (assets/mjcf.py, assets/usd.py) read this module
 
@@ -26,41 +38,9 @@ NAME = "lus2"  # the USD's root prim; the MJCF and USD writers (assets/mjcf.py, 
 # ---------------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Motor:
-    """A geared motor. Gains follow the motor: kp = I w^2, kd = 2 zeta I w, with I = gear^2 I_rotor."""
-
-    gear: float
-    rotor_inertia: float
-    natural_freq_hz: float = 10.0
-    damping_ratio: float = 1.2
-
-    @property
-    def armature(self) -> float:
-        """Reflected rotor inertia [kg m^2]; also the joint armature."""
-        return self.gear**2 * self.rotor_inertia
-
-    @property
-    def stiffness(self) -> float:
-        return self.armature * (2.0 * math.pi * self.natural_freq_hz) ** 2
-
-    @property
-    def damping(self) -> float:
-        return 2.0 * self.damping_ratio * self.armature * 2.0 * math.pi * self.natural_freq_hz
-
-
 MOTOR_LEG = Motor(gear=24.0, rotor_inertia=132e-6)
 MOTOR_ANKLE_ARM = Motor(gear=30.0, rotor_inertia=14e-6)
 MOTOR_WRIST = Motor(gear=5.0, rotor_inertia=14e-6, natural_freq_hz=15.0, damping_ratio=1.1)
-
-
-@dataclass(frozen=True)
-class ActuatorGroup:
-    name: str
-    joint_patterns: tuple[str, ...]  # regexes over joint names, Isaac Lab style
-    motor: Motor
-    effort_limit: float
-    velocity_limit: float
 
 
 ACTUATOR_GROUPS: tuple[ActuatorGroup, ...] = (
@@ -76,10 +56,7 @@ ACTUATOR_GROUPS: tuple[ActuatorGroup, ...] = (
 
 def actuator_group(joint: str) -> ActuatorGroup:
     """The actuator group driving ``joint``."""
-    for g in ACTUATOR_GROUPS:
-        if any(re.fullmatch(p, joint) for p in g.joint_patterns):
-            return g
-    raise KeyError(f"joint {joint!r} is in no actuator group")
+    return k.actuator_group(ACTUATOR_GROUPS, joint)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -96,24 +73,6 @@ POLICY_DECIMATION = 4  # 50 Hz policy
 # ---------------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Shape:
-    """A primitive. ``size``: box half-extents (3); sphere (r,); capsule/cylinder (r, half-length along z).
-
-    ``collide``: a collision shape (touches the ground); otherwise visual only.
-    """
-
-    kind: str
-    size: tuple[float, ...]
-    pos: tuple[float, float, float] = (0.0, 0.0, 0.0)
-    collide: bool = True
-    rgba: tuple[float, float, float, float] = (0.7, 0.7, 0.75, 1.0)
-
-
-DARK = (0.25, 0.25, 0.3, 1.0)
-LIGHT = (0.75, 0.75, 0.8, 1.0)
-ACCENT = (0.9, 0.45, 0.1, 1.0)
-
 # Feet: the vendor's sole box, half-sizes (0.1175, 0.0365, 0.00715) centred at (0.025, 0, -0.034).
 FOOT_BOX_HALF = (0.1175, 0.0365, 0.00715)
 FOOT_BOX_POS = (0.025, 0.0, -0.034)
@@ -122,34 +81,6 @@ FOOT_BOX_POS = (0.025, 0.0, -0.034)
 # ---------------------------------------------------------------------------------------------------------
 # Kinematic tree
 # ---------------------------------------------------------------------------------------------------------
-
-_AXES = {"x": (1.0, 0.0, 0.0), "y": (0.0, 1.0, 0.0), "z": (0.0, 0.0, 1.0)}
-
-
-@dataclass(frozen=True)
-class Body:
-    name: str
-    parent: str | None
-    offset: tuple[float, float, float]
-    joint: str | None  # None: the free-floating root
-    axis: str | None  # "x" | "y" | "z"
-    range: tuple[float, float] | None
-    mass: float
-    com: tuple[float, float, float]
-    inertia: tuple[float, float, float]  # principal, axis-aligned approximation
-    roll: float = 0.0  # fixed rotation of the body frame about its parent's x [rad]
-    shapes: tuple[Shape, ...] = field(default_factory=tuple)
-
-    @property
-    def axis_vector(self) -> tuple[float, float, float]:
-        return _AXES[self.axis] if self.axis else (0.0, 0.0, 0.0)
-
-
-def _capsule(r: float, z_top: float, z_bottom: float, collide: bool = True, rgba=LIGHT, x: float = 0.0,
-             y: float = 0.0) -> Shape:
-    """A z-aligned capsule whose cylinder part spans z_bottom..z_top."""
-    return Shape("capsule", (r, 0.5 * (z_top - z_bottom)), (x, y, 0.5 * (z_top + z_bottom)), collide, rgba)
-
 
 # Left side and centre line, as in the facts file. The right side is mirrored from it.
 _LEFT_AND_CENTRE: tuple[Body, ...] = (
@@ -209,13 +140,7 @@ def _mirror_name(name: str | None) -> str | None:
 
 
 def _mirror(body: Body) -> Body:
-    """Mirror a left body about the sagittal plane: negate y, mirror roll/yaw ranges and the frame roll."""
-    lo, hi = body.range
-    rng = (-hi, -lo) if body.axis in ("x", "z") else (lo, hi)
-    flip = lambda v: (v[0], -v[1], v[2])  # noqa: E731
-    shapes = tuple(replace(s, pos=flip(s.pos)) for s in body.shapes)
-    return replace(body, name=_mirror_name(body.name), parent=_mirror_name(body.parent), offset=flip(body.offset),
-                   joint=_mirror_name(body.joint), range=rng, com=flip(body.com), roll=-body.roll, shapes=shapes)
+    return k.mirror_body(body, _mirror_name)
 
 
 def mirror_of(name: str) -> str:
@@ -229,7 +154,7 @@ def mirror_of(name: str) -> str:
 
 def mirror_sign(joint: str) -> float:
     """-1 for a joint whose angle changes sign in the mirror image (about x or z: roll, yaw), +1 about y (pitch)."""
-    return -1.0 if next(b for b in BODIES if b.joint == joint).axis in ("x", "z") else 1.0
+    return k.mirror_sign(BODIES, joint)
 
 
 def _build_tree() -> tuple[Body, ...]:
@@ -257,7 +182,7 @@ CONTACT_KE, CONTACT_KD = 160000.0, 1100.0
 
 
 def contact_solref() -> tuple[float, float]:
-    return 2.0 / CONTACT_KD, CONTACT_KD / 2.0 / math.sqrt(CONTACT_KE)
+    return k.contact_solref(CONTACT_KE, CONTACT_KD)
 
 
 _LEGS = ("hip_yaw_link", "knee_link")
@@ -271,21 +196,6 @@ SELF_COLLISION_PAIRS: tuple[tuple[str, str], ...] = (
 # ---------------------------------------------------------------------------------------------------------
 # Variants
 # ---------------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Variant:
-    """A joint-count variant. Joints of the tree that are not in ``joints`` are fixed (welded)."""
-
-    name: str
-    joints: tuple[str, ...]
-
-    @property
-    def num_joints(self) -> int:
-        return len(self.joints)
-
-    def is_active(self, joint: str | None) -> bool:
-        return joint is not None and joint in self.joints
 
 
 _WRISTS = {"left_wrist_yaw_joint", "left_wrist_pitch_joint", "left_wrist_roll_joint",
@@ -321,60 +231,18 @@ DEFAULT_JOINT_POS: dict[str, float] = {
 
 def default_joint_positions(joints: tuple[str, ...] = ALL_JOINTS) -> dict[str, float]:
     """Resolve ``DEFAULT_JOINT_POS`` patterns to a value per joint (0 where no pattern matches)."""
-    out = {}
-    for j in joints:
-        out[j] = 0.0
-        for pattern, value in DEFAULT_JOINT_POS.items():
-            if re.fullmatch(pattern, j):
-                out[j] = value
-    return out
-
-
-def _rot(axis: str, angle: float) -> np.ndarray:
-    c, s = math.cos(angle), math.sin(angle)
-    if axis == "x":
-        return np.array([[1, 0, 0], [0, c, -s], [0, s, c]])
-    if axis == "y":
-        return np.array([[c, 0, s], [0, 1, 0], [-s, 0, c]])
-    return np.array([[c, -s, 0], [s, c, 0], [0, 0, 1]])
-
-
-def quat_from_matrix(rot: np.ndarray) -> tuple[float, float, float, float]:
-    """Rotation matrix -> unit quaternion (w, x, y, z), w >= 0."""
-    w = math.sqrt(max(0.0, 1.0 + rot[0, 0] + rot[1, 1] + rot[2, 2])) / 2.0
-    x = math.copysign(math.sqrt(max(0.0, 1.0 + rot[0, 0] - rot[1, 1] - rot[2, 2])) / 2.0, rot[2, 1] - rot[1, 2])
-    y = math.copysign(math.sqrt(max(0.0, 1.0 - rot[0, 0] + rot[1, 1] - rot[2, 2])) / 2.0, rot[0, 2] - rot[2, 0])
-    z = math.copysign(math.sqrt(max(0.0, 1.0 - rot[0, 0] - rot[1, 1] + rot[2, 2])) / 2.0, rot[1, 0] - rot[0, 1])
-    return (w, x, y, z)
-
-
-def frame_rotation(body: Body) -> np.ndarray:
-    """Fixed rotation of the body frame in its parent (before the joint rotates it)."""
-    return _rot("x", body.roll)
+    return k.resolve_joint_values(DEFAULT_JOINT_POS, joints)
 
 
 def forward_kinematics(q: dict[str, float] | None = None,
                        root_pos=(0.0, 0.0, 0.0)) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """World (position, rotation matrix) of every body frame, root at ``root_pos`` with identity rotation."""
-    q = q or {}
-    poses: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    for b in BODIES:  # parents come before children
-        if b.parent is None:
-            poses[b.name] = (np.asarray(root_pos, dtype=float), np.eye(3))
-            continue
-        p_pos, p_rot = poses[b.parent]
-        rot = p_rot @ frame_rotation(b) @ _rot(b.axis, q.get(b.joint, 0.0))
-        poses[b.name] = (p_pos + p_rot @ np.asarray(b.offset), rot)
-    return poses
+    return k.forward_kinematics(BODIES, q, root_pos)
 
 
 def sole_corners_z(poses) -> np.ndarray:
     """World z of the eight corners of both foot boxes."""
-    hx, hy, hz = FOOT_BOX_HALF
-    corners = np.array([[sx * hx, sy * hy, sz * hz] for sx in (-1, 1) for sy in (-1, 1) for sz in (-1, 1)])
-    zs = [(pos + rot @ (np.asarray(FOOT_BOX_POS) + c))[2] for foot in FEET for c in corners
-          for pos, rot in [poses[foot]]]
-    return np.array(zs)
+    return k.box_corners_z(poses, FEET, FOOT_BOX_HALF, FOOT_BOX_POS)
 
 
 def standing_height(q: dict[str, float] | None = None) -> float:
@@ -385,8 +253,7 @@ def standing_height(q: dict[str, float] | None = None) -> float:
 
 def center_of_mass(poses) -> np.ndarray:
     """World centre of mass for body poses from ``forward_kinematics``."""
-    weighted = sum(b.mass * (poses[b.name][0] + poses[b.name][1] @ np.asarray(b.com)) for b in BODIES)
-    return weighted / total_mass()
+    return k.center_of_mass(BODIES, poses)
 
 
 def total_mass() -> float:

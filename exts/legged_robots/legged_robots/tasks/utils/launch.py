@@ -13,13 +13,13 @@ from pathlib import Path
 
 import gymnasium as gym
 
-from ..config import lus2  # registers the lus2 tasks
-from ..config.lus2 import ROBOT_DEFAULT_TASK
+from ..config import ROBOT_DEFAULT_TASK  # importing it registers every robot's tasks
 from .errors import UsageError
 
+ENV = "legged_robots.tasks.env:StManagerBasedRLEnv"  # every task's env class
 # task id -> its entry points (``env_cfg_entry_point``, ``st_rl_cfg_entry_point``, ...), as registered
 TASKS: dict[str, dict[str, str]] = {task_id: {k: v for k, v in spec.kwargs.items() if k.endswith("_entry_point")}
-                                    for task_id, spec in gym.registry.items() if spec.entry_point == lus2.ENV}
+                                    for task_id, spec in gym.registry.items() if spec.entry_point == ENV}
 
 
 class UnknownTaskError(UsageError):

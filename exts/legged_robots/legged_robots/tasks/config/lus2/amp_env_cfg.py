@@ -15,11 +15,11 @@ from isaaclab.utils import configclass
 
 from legged_robots.assets.paths import lus2_mjcf, lus2_motions
 from legged_robots.tasks import mdp
+from legged_robots.tasks.velocity_env_cfg import ObservationsCfg
 from refmotion_manager import RefMotionCfg
 
 from . import amp_mimic_cfg as tune
 from .flat_env_cfg import Lus2FlatEnvCfg
-from .rough_env_cfg import ObservationsCfg
 
 
 @configclass

@@ -1,15 +1,10 @@
-"""lus2 velocity tracking on flat ground: the rough-terrain MDP (``rough_env_cfg.py``) on our own ground
-plane, without the height scanner (nothing to scan) and the terrain curriculum (nothing to climb)."""
+"""lus2 velocity tracking on flat ground: the rough-terrain task (``rough_env_cfg.py``) on our own ground plane
+(``VelocityRoughEnvCfg.use_flat_ground``)."""
 
 from __future__ import annotations
 
-from isaaclab.sim import SimulationCfg
-from isaaclab.terrains import TerrainImporterCfg
 from isaaclab.utils import configclass
 
-from legged_robots.assets.paths import GROUND_USD
-
-from .physics_cfg import Lus2PhysicsCfg
 from .rough_env_cfg import Lus2RoughEnvCfg
 
 
@@ -17,16 +12,8 @@ from .rough_env_cfg import Lus2RoughEnvCfg
 class Lus2FlatEnvCfg(Lus2RoughEnvCfg):
     """lus2 (27 joints) walking on flat ground."""
 
-    sim: SimulationCfg = SimulationCfg(physics=Lus2PhysicsCfg(), use_newton_actuators=False)  # see rough_env_cfg
-
     def __post_init__(self):
-        self.scene.terrain = TerrainImporterCfg(
-            prim_path="/World/ground", terrain_type="usd", usd_path=str(GROUND_USD), collision_group=-1,
-            physics_material=self.scene.terrain.physics_material)
-        self.scene.height_scanner = None
-        self.observations.policy.height_scan = None
-        self.observations.critic.height_scan = None
-        self.curriculum.terrain_levels = None
+        self.use_flat_ground()
         super().__post_init__()
 
 

@@ -1,4 +1,4 @@
-"""Physics presets for lus2, chosen per run with ``physics=<name>``:
+"""Physics presets of the velocity tasks, chosen per run with ``physics=<name>``:
 
 - ``newton_mjwarp``: Newton with MuJoCo-Warp, kit-less, CPU or GPU (thousands of envs on a GPU);
 - ``newton_mujoco_c``: Newton with MuJoCo C, one world per thread step (``legged_robots.physics``), CPU only,
@@ -6,7 +6,8 @@
 - ``physx``: PhysX through Isaac Sim (needs Isaac Sim; not run here).
 
 The default is ``newton_mujoco_c`` on a CPU and ``newton_mjwarp`` on a GPU, picked when the env is built.
-Rough terrain needs larger contact buffers than flat ground.
+Rough terrain needs larger contact buffers than flat ground. A robot's substeps and contact stiffness come from its
+description (``set_robot_physics``), so its MJCF integrates alike.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from isaaclab_ov.physics import OvPhysxCfg
 from isaaclab_physx.physics import PhysxCfg
 from isaaclab_tasks.utils import PresetCfg
 
-from legged_robots.assets.lus2 import description as d
 from legged_robots.physics import MujocoCSolverCfg, PhysicsByDeviceCfg
 
 _SOLVER = dict(cone="pyramidal", impratio=1.0, integrator="implicitfast")
@@ -28,14 +28,24 @@ def _newton(solver_cfg, triangle_pairs: int | None = None) -> NewtonCfg:
     return NewtonCfg(
         solver_cfg=solver_cfg,
         **({"collision_cfg": NewtonCollisionPipelineCfg(max_triangle_pairs=triangle_pairs)} if triangle_pairs else {}),
-        num_substeps=d.SOLVER_SUBSTEPS,
         debug_mode=False,
-        default_shape_cfg=NewtonShapeCfg(margin=0.0, ke=d.CONTACT_KE, kd=d.CONTACT_KD),
+        default_shape_cfg=NewtonShapeCfg(margin=0.0),
     )
 
 
+def set_robot_physics(physics: PresetCfg, desc) -> None:
+    """The robot's solver substeps and contact stiffness/damping (its description: ``SOLVER_SUBSTEPS``,
+    ``CONTACT_KE``, ``CONTACT_KD``) on every Newton preset of ``physics``."""
+    newtons = [getattr(physics, name) for name in ("newton_mjwarp", "newton_mujoco_c")]
+    newtons += [physics.default.cpu, physics.default.gpu]
+    for cfg in newtons:
+        cfg.num_substeps = desc.SOLVER_SUBSTEPS
+        cfg.default_shape_cfg.ke = desc.CONTACT_KE
+        cfg.default_shape_cfg.kd = desc.CONTACT_KD
+
+
 @configclass
-class Lus2PhysicsCfg(PresetCfg):
+class FlatPhysicsCfg(PresetCfg):
     """Flat ground: per env two foot boxes on the plane (<= 8 contacts), plus knees/hands/torso after a fall."""
 
     newton_mjwarp = _newton(MJWarpSolverCfg(njmax=200, nconmax=40, use_mujoco_contacts=False, **_SOLVER))
@@ -47,7 +57,7 @@ class Lus2PhysicsCfg(PresetCfg):
 
 
 @configclass
-class Lus2RoughPhysicsCfg(PresetCfg):
+class RoughPhysicsCfg(PresetCfg):
     """Rough terrain: triangle-mesh ground, so more contacts per env. Sized from measurement: random
     actions with falls on all sub-terrains peaked at 103 constraint rows and ~14 contacts per env; Isaac
     Lab's stock 1000 / 300 cost 20 % more physics time on CPU for nothing (benchmarks/mdp_managers.py).
