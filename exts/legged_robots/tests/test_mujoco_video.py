@@ -13,10 +13,10 @@ def test_the_robot_is_recognised_by_its_joint_set_and_its_files_exist():
     assert robot_with_joints(reversed(d.VARIANTS["lus2_21dof"].joints)).name == "lus2_21dof"
     with pytest.raises(UnknownRobotError, match="no robot of ours has exactly these 1 joints"):
         robot_with_joints(["left_knee_joint"])
-    with pytest.raises(UnknownRobotError, match="unknown robot 'lus9'; known: lus2_21dof, lus2_27dof"):
+    with pytest.raises(UnknownRobotError, match="unknown robot 'lus9'; known: biped12, lus2_21dof, lus2_27dof"):
         robot_named("lus9")
     for robot in ROBOTS.values():
-        assert robot.mjcf.is_file() and robot.scene_mjcf.is_file()
+        assert robot.mjcf.is_file() and robot.scene_mjcf.is_file() and robot.usd.is_file()
         assert all((robot.motions / f).is_file() for f in robot.motion_files)
 
 

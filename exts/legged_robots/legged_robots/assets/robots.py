@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
+from .biped12 import description as biped12
 from .lus2 import description as lus2
 from .paths import robot_mjcf, robot_motions, robot_scene_mjcf, robot_usd
 
 # Every robot of ours, by its description module (``assets/<robot>/description.py``).
 DESCRIPTIONS: tuple[ModuleType, ...] = (
     lus2,
+    biped12,
 )
 
 
