@@ -34,9 +34,9 @@ def main(argv=None) -> int:
     args = p.parse_intermixed_args(argv)
     import torch
 
+    from legged_robots.tasks.mimic.eval import configure_eval, evaluate
     from legged_robots.tasks.utils.errors import UsageError
     from legged_robots.tasks.utils.launch import LOG_ROOT, checkpoint_infos, load_cfgs, make_vec_env, resolve_device
-    from legged_robots.tasks.utils.mimic_eval import configure_eval, evaluate
     from refmotion_manager.tracking import format_table
     from st_rl.checkpoints import find_checkpoint, find_run
     from st_rl.runner import OnPolicyRunner

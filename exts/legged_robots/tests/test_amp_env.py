@@ -49,7 +49,7 @@ def env(request):
 def test_the_robot_at_clip_frames_gives_the_expert_window(env):
     """Positions and velocities are written, not simulated, so both sides must agree to float32 rounding
     (1e-4): a frame, sign, order or quaternion convention mismatch shows up as an O(0.1-1) difference."""
-    from legged_robots.tasks.mdp.amp import reference_motion
+    from legged_robots.tasks.amp.mdp.reference import reference_motion
 
     u = env.unwrapped
     env.reset()
@@ -70,7 +70,7 @@ def test_the_robot_at_clip_frames_gives_the_expert_window(env):
 
 
 def test_resets_start_from_reference_frames_and_skrl_contract(env):
-    from legged_robots.tasks.mdp.amp import reference_motion
+    from legged_robots.tasks.amp.mdp.reference import reference_motion
 
     u = env.unwrapped
     env.reset()

@@ -6,7 +6,7 @@ from stand_check import HEIGHT_TOLERANCE, MAX_DRIFT, MAX_TILT, STAND_SECONDS, VA
 
 from legged_robots.assets.lus2 import description as d
 from legged_robots.tasks import make_env
-from legged_robots.tasks.velocity_env_cfg import RANDOMIZATION_EVENTS
+from legged_robots.tasks.velocity.velocity_env_cfg import RANDOMIZATION_EVENTS
 
 pytestmark = pytest.mark.sim
 

@@ -1,4 +1,4 @@
-"""Our MDP terms (tasks/mdp) against hand-computed values on constructed states.
+"""Our MDP terms (tasks/velocity/mdp) against hand-computed values on constructed states.
 
 The state is built by hand (a minimal stand-in for the env exposing only the buffers a term reads), so
 each expected value follows from the docstring's formula on paper. The same terms run on the real env's
@@ -10,7 +10,7 @@ from types import SimpleNamespace as NS
 import pytest
 import torch
 
-from legged_robots.tasks import mdp
+from legged_robots.tasks.velocity import mdp
 
 
 def _arr(x):

@@ -26,7 +26,7 @@ def _zero(u):
 
 
 def test_reset_puts_the_robot_at_the_reference_and_the_command_advances_one_frame_per_step(env):
-    from legged_robots.tasks.mdp.amp import reference_motion
+    from legged_robots.tasks.amp.mdp.reference import reference_motion
 
     u = env.unwrapped
     env.reset()
@@ -80,7 +80,7 @@ def test_debug_markers_sit_at_the_reference_links(env):
 
 def test_tracking_rewards_are_one_at_the_reference_and_exp_of_a_known_error(env):
     from legged_robots.tasks.config.lus2.amp_mimic_cfg import TRACKING_REWARDS
-    from legged_robots.tasks.mdp import mimic
+    from legged_robots.tasks.mimic.mdp import tracking as mimic
 
     u = env.unwrapped
     env.reset()  # every robot is exactly at its reference frame now
@@ -127,7 +127,7 @@ def test_adaptive_threshold_starts_loose_tightens_and_loosens(env):
 def test_adaptive_sampling_draws_more_starts_where_episodes_fail(env):
     """On by default. Failures recorded only in walk_fast's second bin: that bin gets (1 - 0.1) of the smoothed
     mass plus its uniform share; the sampling entropy drops below 1 (uniform); successes elsewhere change nothing."""
-    from legged_robots.tasks.mdp.amp import reference_motion
+    from legged_robots.tasks.amp.mdp.reference import reference_motion
 
     u = env.unwrapped
     term = u.command_manager.get_term("expressive_goal_commands")

@@ -4,8 +4,8 @@ on every clip with near-zero errors; a zero-action policy does not."""
 import pytest
 import torch
 
+from legged_robots.tasks.mimic.eval import configure_eval, evaluate
 from legged_robots.tasks.utils.launch import load_cfgs, make_vec_env
-from legged_robots.tasks.utils.mimic_eval import configure_eval, evaluate
 from refmotion_manager.tracking import format_table
 
 pytestmark = pytest.mark.sim
@@ -27,7 +27,7 @@ def _zero(obs):
 
 
 def test_a_kinematic_replay_of_the_reference_tracks_it_perfectly(env):
-    from legged_robots.tasks.mdp.amp import reference_motion, write_reference_state
+    from legged_robots.tasks.amp.mdp import reference_motion, write_reference_state
 
     u = env.unwrapped
     env.reset()
@@ -54,7 +54,7 @@ def test_a_zero_action_policy_falls_behind(env):
 def test_whole_clips_wrap_or_end_the_episode_per_loop_mode(env):
     """With whole clips (the eval's ``ref_length_s=None``) the command follows each clip's LoopMode: stand is
     Wrap (starts over), the walks are Clamp: their episodes end at the last frame, as a time-out."""
-    from legged_robots.tasks.mdp.amp import reference_motion, write_reference_state
+    from legged_robots.tasks.amp.mdp import reference_motion, write_reference_state
 
     u = env.unwrapped
     env.reset()

@@ -11,7 +11,7 @@ from stand_check import hold_gains_of
 from legged_robots.assets.lus2 import description as d
 from legged_robots.tasks import make_env
 from legged_robots.tasks.config.lus2.rough_env_cfg import FEET
-from legged_robots.tasks.velocity_env_cfg import RANDOMIZATION_EVENTS
+from legged_robots.tasks.velocity.velocity_env_cfg import RANDOMIZATION_EVENTS
 
 pytestmark = pytest.mark.sim
 FLAT = "St-Velocity-Flat-Lus2"

@@ -4,7 +4,7 @@ side's numpy (``st_runtime.sensors``, used by sim2mujoco and the ROS 2 sim robot
 import numpy as np
 import torch
 
-from legged_robots.tasks.mdp import observations as train
+from legged_robots.tasks.velocity.mdp import observations as train
 from st_runtime import sensors as robot_side
 
 

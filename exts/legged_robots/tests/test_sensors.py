@@ -95,7 +95,7 @@ def test_the_gyro_bias_is_constant_per_episode_and_redrawn_at_reset(env):
 
 
 def test_the_imu_mounting_turns_gravity_per_episode_and_is_redrawn_at_reset(env):
-    from legged_robots.tasks.mdp.observations import rotation_from_rpy
+    from legged_robots.tasks.velocity.mdp.observations import rotation_from_rpy
 
     term, params = _term(env, "projected_gravity")
     assert params["mount_deg"] > 0 and _term(env, "base_ang_vel")[1]["mount_deg"] == params["mount_deg"]

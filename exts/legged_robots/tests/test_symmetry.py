@@ -50,7 +50,7 @@ def _mirror_state(u, gen):
     cmd = u.command_manager.get_term("base_velocity")
     cmd.vel_command_b[:] = torch.tensor([[0.6, 0.2, -0.4], [0.6, -0.2, 0.4]])
     # the gait clock: the mirror image's feet swap roles, i.e. its clock runs half a period ahead
-    from legged_robots.tasks.velocity_env_cfg import GAIT_PERIOD_S
+    from legged_robots.tasks.velocity.velocity_env_cfg import GAIT_PERIOD_S
 
     u.episode_length_buf[:] = torch.tensor([7, 7 + round(GAIT_PERIOD_S / 2 / u.step_dt)])
     u.sim.forward()

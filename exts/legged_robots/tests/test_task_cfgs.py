@@ -163,8 +163,8 @@ def test_flat_task_is_the_rough_mdp_on_our_ground_plane():
 
 
 def test_tuning_module_feeds_the_configs():
-    from legged_robots.tasks import velocity_env_cfg as velocity
     from legged_robots.tasks.config.lus2 import amp_mimic_cfg as tune
+    from legged_robots.tasks.velocity import velocity_env_cfg as velocity
 
     cfg = load("St-Velocity-Rough-Lus2")
     assert cfg.scene.num_envs == tune.NUM_ENVS and cfg.episode_length_s == tune.EPISODE_LENGTH_S
@@ -208,7 +208,7 @@ def test_play_variants_are_small_quiet_and_unpushed(task):
     assert cfg.scene.num_envs <= 16
     assert not cfg.observations.policy.enable_corruption
     assert cfg.events.push_robot is None and cfg.events.torso_external_force is None
-    from legged_robots.tasks.velocity_env_cfg import RANDOMIZATION_EVENTS
+    from legged_robots.tasks.velocity.velocity_env_cfg import RANDOMIZATION_EVENTS
 
     assert all(getattr(cfg.events, name) is None for name in RANDOMIZATION_EVENTS)  # nominal robot, nominal metadata
 

@@ -1,5 +1,6 @@
-"""Sensor error models of the robot side, twins of the training side's (``legged_robots.tasks.mdp.observations``:
-``rotation_from_rpy``, ``encoder_angle``; ``tests/test_sensors.py`` drives both with the same inputs)."""
+"""Sensor error models of the robot side, twins of the training side's
+(``legged_robots.tasks.velocity.mdp.observations``: ``rotation_from_rpy``, ``encoder_angle``;
+``tests/test_sensors.py`` drives both with the same inputs)."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from legged_robots.physics import resolve_physics
 from .utils import warp_kernel_cache
 from .utils.cfg_checks import check_env_cfg
 
-GUARD = "physics_blowup"  # the termination term that flags envs the simulator has lost (mdp/terminations.py)
+GUARD = "physics_blowup"  # the termination term that flags envs the simulator has lost (velocity/mdp/terminations.py)
 BLOWUPS_KEY = "Physics/blowups"  # extras["log"]: envs reset by the guard in this step (st_rl sums it per iteration)
 
 
@@ -66,7 +66,7 @@ class StManagerBasedRLEnv(ManagerBasedRLEnv):
     def collect_reference_motions(self, num_samples: int, current_times=None):
         """(num_samples, amp_obs_frame_num * style dim) expert windows from the reference clips, laid out as the
         ``amp`` observation (oldest frame first)."""
-        from .mdp.amp import reference_motion
+        from .amp.mdp.reference import reference_motion
 
         return reference_motion(self).sample_amp_windows(int(num_samples)).reshape(int(num_samples), -1)
 
@@ -118,7 +118,7 @@ class StManagerBasedRLEnv(ManagerBasedRLEnv):
 def _load_reference_motion(cfg):
     from refmotion_manager import MotionDataError
 
-    from .mdp.amp import build_reference_motion
+    from .amp.mdp.reference import build_reference_motion
     from .utils.errors import UsageError
 
     try:
@@ -148,14 +148,14 @@ def _sync_amp_cfg(cfg) -> None:
         # design 3.6 / 3.4: a goal per style_goal_fields entry, and its tracking reward (weight: the task's)
         from isaaclab.managers import RewardTermCfg
 
-        from . import mdp
+        from .amp import mdp as amp_mdp
         from .utils.errors import UsageError
 
         weight = getattr(cfg, "track_style_goal_weight", None)
         if weight is None:
             raise UsageError("ref_motion.style_goal_fields: this task has no style goal reward (an AMP task has)")
-        cfg.commands.style_goal_commands = mdp.StyleCommandCfg()
-        cfg.rewards.track_style_goal_exp = RewardTermCfg(func=mdp.track_style_goal_exp, weight=weight)
+        cfg.commands.style_goal_commands = amp_mdp.StyleCommandCfg()
+        cfg.rewards.track_style_goal_exp = RewardTermCfg(func=amp_mdp.track_style_goal_exp, weight=weight)
 
 
 def _without_lost_envs(env: StManagerBasedRLEnv, compute):

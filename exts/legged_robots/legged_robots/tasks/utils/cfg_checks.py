@@ -85,7 +85,7 @@ def _check_actuators(cfg) -> None:
 
 def _check_sensors(cfg) -> None:
     """The real-sensor terms' numbers (``presets=real_sensors``), as overrides may set them."""
-    from legged_robots.tasks.mdp.observations import HISTORY_STEPS
+    from legged_robots.tasks.velocity.mdp.observations import HISTORY_STEPS
 
     mounts = {}
     for where, term in _terms(cfg):

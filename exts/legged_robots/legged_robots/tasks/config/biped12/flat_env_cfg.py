@@ -8,7 +8,7 @@ from isaaclab.utils import configclass
 from legged_robots.assets.articulation import actuator_presets, articulation_cfg
 from legged_robots.assets.biped12 import description as d
 from legged_robots.assets.paths import robot_usd
-from legged_robots.tasks.velocity_env_cfg import VelocityRoughEnvCfg
+from legged_robots.tasks.velocity.velocity_env_cfg import VelocityRoughEnvCfg
 
 
 def biped12_robot():

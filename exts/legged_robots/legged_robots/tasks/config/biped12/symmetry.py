@@ -1,7 +1,7 @@
 """biped12's left/right mirror for symmetry augmentation (``agent.algorithm.symmetry_cfg``)."""
 
 from legged_robots.assets.biped12.description import mirror_of, mirror_sign
-from legged_robots.tasks.mdp.symmetry import mirror_augment
+from legged_robots.tasks.symmetry import mirror_augment
 
 
 def augment(env, obs=None, actions=None):

@@ -14,8 +14,8 @@ from isaaclab.managers import ObservationTermCfg as ObsTerm
 from isaaclab.utils import configclass
 
 from legged_robots.assets.paths import lus2_mjcf, lus2_motions
-from legged_robots.tasks import mdp
-from legged_robots.tasks.velocity_env_cfg import ObservationsCfg
+from legged_robots.tasks.amp import mdp as amp_mdp
+from legged_robots.tasks.velocity.velocity_env_cfg import ObservationsCfg
 from refmotion_manager import RefMotionCfg
 
 from . import amp_mimic_cfg as tune
@@ -44,7 +44,7 @@ class AmpObservationsCfg(ObservationsCfg):
     class AmpCfg(ObsGroup):
         """The discriminator's input: the last ``amp_obs_frame_num`` style frames, oldest first, noise-free."""
 
-        style = ObsTerm(func=mdp.style_frame, history_length=tune.AMP_OBS_FRAME_NUM)
+        style = ObsTerm(func=amp_mdp.style_frame, history_length=tune.AMP_OBS_FRAME_NUM)
 
         def __post_init__(self):
             self.enable_corruption = False
@@ -66,7 +66,7 @@ class Lus2AmpFlatEnvCfg(Lus2FlatEnvCfg):
         self.episode_length_s = tune.AMP_EPISODE_LENGTH_S
         self.without_gait_clock()
         # after reset_base / reset_robot_joints (events run in order): most resets move on to a reference frame
-        self.events.reset_from_reference = EventTerm(func=mdp.reset_from_reference, mode="reset",
+        self.events.reset_from_reference = EventTerm(func=amp_mdp.reset_from_reference, mode="reset",
                                                      params={"default_pose_share": tune.DEFAULT_POSE_SHARE})
         # style_goal_commands + track_style_goal_exp join when ref_motion.style_goal_fields is set (here or by an
         # override): tasks/env.py adds them then

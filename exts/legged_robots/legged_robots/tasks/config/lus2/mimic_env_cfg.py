@@ -16,7 +16,8 @@ from isaaclab.managers import TerminationTermCfg as DoneTerm
 from isaaclab.utils import configclass
 
 from legged_robots.assets.paths import lus2_mjcf, lus2_motions
-from legged_robots.tasks import mdp
+from legged_robots.tasks.mimic import mdp as mimic_mdp
+from legged_robots.tasks.velocity import mdp
 
 from . import amp_mimic_cfg as tune
 from .amp_env_cfg import Lus2RefMotionCfg
@@ -62,7 +63,7 @@ class Lus2MimicFlatEnvCfg(Lus2FlatEnvCfg):
         self.without_gait_clock()
         # the reference replaces the velocity command; the command's reset writes the robot's reference state
         self.commands.base_velocity = None
-        self.commands.expressive_goal_commands = mdp.ExpressiveCommandCfg()
+        self.commands.expressive_goal_commands = mimic_mdp.ExpressiveCommandCfg()
         self.curriculum.command_levels = None
         self.events.reset_base = None
         self.events.reset_robot_joints = None
@@ -72,23 +73,23 @@ class Lus2MimicFlatEnvCfg(Lus2FlatEnvCfg):
             obs.expressive_goal = ObsTerm(func=mdp.generated_commands,
                                           params={"command_name": "expressive_goal_commands"})
             if tune.MIMIC_OBSERVE_REFERENCE_POSE:
-                obs.reference_root_pose = ObsTerm(func=mdp.reference_root_pose_b)
-        self.observations.critic.expressive_goal_next = ObsTerm(func=mdp.expressive_goal_next)
-        self.observations.critic.expressive_links = ObsTerm(func=mdp.robot_expressive_frame)
-        self.observations.critic.expressive_link_vel = ObsTerm(func=mdp.robot_expressive_link_vel)
+                obs.reference_root_pose = ObsTerm(func=mimic_mdp.reference_root_pose_b)
+        self.observations.critic.expressive_goal_next = ObsTerm(func=mimic_mdp.expressive_goal_next)
+        self.observations.critic.expressive_links = ObsTerm(func=mimic_mdp.robot_expressive_frame)
+        self.observations.critic.expressive_link_vel = ObsTerm(func=mimic_mdp.robot_expressive_link_vel)
         for name in VELOCITY_ONLY_REWARDS:
             setattr(self.rewards, name, None)
         for group, joints in (("upper", UPPER), ("lower", LOWER), ("feet", FEET_JOINTS)):
-            for kind, func in (("pos", mdp.track_joint_pos_exp), ("vel", mdp.track_joint_vel_exp)):
+            for kind, func in (("pos", mimic_mdp.track_joint_pos_exp), ("vel", mimic_mdp.track_joint_vel_exp)):
                 term = f"track_{group}_joint_{kind}_exp"
                 setattr(self.rewards, term, _track(func, term, asset_cfg=_joints(joints)))
-        self.rewards.track_link_pos_exp = _track(mdp.track_link_pos_exp, "track_link_pos_exp")
-        self.rewards.track_link_vel_exp = _track(mdp.track_link_vel_exp, "track_link_vel_exp")
+        self.rewards.track_link_pos_exp = _track(mimic_mdp.track_link_pos_exp, "track_link_pos_exp")
+        self.rewards.track_link_vel_exp = _track(mimic_mdp.track_link_vel_exp, "track_link_vel_exp")
         for kind in ("pos", "quat", "rotation", "lin_vel", "ang_vel"):
             term = f"track_root_{kind}_exp"
-            setattr(self.rewards, term, _track(mdp.track_root_exp, term, kind=kind))
+            setattr(self.rewards, term, _track(mimic_mdp.track_root_exp, term, kind=kind))
         # whole clips (ref_length_s=None) end the episode at the clip's end; with a window it ends with time_out
-        self.terminations.reference_end = DoneTerm(func=mdp.reference_finished, time_out=True)
+        self.terminations.reference_end = DoneTerm(func=mimic_mdp.reference_finished, time_out=True)
         for term, error, joints in (("tracking_lower_dof_error", "lower_joint_pos", LOWER),
                                     ("tracking_upper_dof_error", "upper_joint_pos", UPPER),
                                     ("tracking_root_pos_error", "root_pos", None)):
@@ -99,7 +100,8 @@ class Lus2MimicFlatEnvCfg(Lus2FlatEnvCfg):
                 params = {"error": error, "min": limits[0], "max": limits[1]}
                 if joints:
                     params["asset_cfg"] = _joints(joints)
-                setattr(self.terminations, term, DoneTerm(func=mdp.tracking_error_adaptive_termination, params=params))
+                setattr(self.terminations, term,
+                        DoneTerm(func=mimic_mdp.tracking_error_adaptive_termination, params=params))
 
     def use_21_joints(self):
         super().use_21_joints()

@@ -9,7 +9,7 @@ from isaaclab.utils import configclass
 from legged_robots.assets import lus2_articulation_cfg
 from legged_robots.assets.lus2 import description as d
 from legged_robots.assets.lus2_cfg import actuator_presets
-from legged_robots.tasks.velocity_env_cfg import VelocityRoughEnvCfg
+from legged_robots.tasks.velocity.velocity_env_cfg import VelocityRoughEnvCfg
 
 from . import amp_mimic_cfg as tune
 

@@ -2,7 +2,7 @@
 description says which joint mirrors which and which angles change sign."""
 
 from legged_robots.assets.lus2.description import mirror_of, mirror_sign
-from legged_robots.tasks.mdp.symmetry import mirror_augment
+from legged_robots.tasks.symmetry import mirror_augment
 
 
 def augment(env, obs=None, actions=None):

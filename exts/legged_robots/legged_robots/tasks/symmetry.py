@@ -102,7 +102,7 @@ class _Mirror:
             perm = torch.cdist(mirrored, starts).argmin(dim=1).to(dev)  # the ray at (x, -y)
             return perm, ones
         raise ValueError(f"symmetry: no mirror rule for observation term {group}/{name} ({func}); add one in "
-                         "tasks/mdp/symmetry.py")
+                         "tasks/symmetry.py")
 
     def observations(self, obs):
         out = obs.clone()

@@ -31,9 +31,8 @@ from isaaclab.utils import configclass
 from isaaclab.utils.noise import UniformNoiseCfg as Unoise
 
 from legged_robots.assets.paths import ARROW_USD, GROUND_USD
-from legged_robots.tasks import mdp
-
-from .physics_cfg import FlatPhysicsCfg, RoughPhysicsCfg, set_robot_physics
+from legged_robots.tasks.physics_cfg import FlatPhysicsCfg, RoughPhysicsCfg, set_robot_physics
+from legged_robots.tasks.velocity import mdp
 
 NUM_ENVS = 4096  # on a GPU; train.py picks a CPU-sized count without one
 EPISODE_LENGTH_S = 20.0

@@ -1,10 +1,10 @@
-"""MDP terms for our tasks: Isaac Lab's own that our configs use (imported by name below, from ``isaaclab.envs.mdp``
-and the velocity task's ``isaaclab_tasks.core.velocity.mdp``) plus ours.
+"""The velocity task's MDP terms: Isaac Lab's own that the configs use (imported by name below, from
+``isaaclab.envs.mdp`` and the velocity task's ``isaaclab_tasks.core.velocity.mdp``) plus ours, one file per
+manager: ``commands.py``, ``rewards.py``, ``observations.py``, ``curriculums.py``, ``terminations.py``. AMP and
+mimic extend the velocity task and add their own (``tasks/amp/mdp``, ``tasks/mimic/mdp``).
 
-Configs import this one module (``from legged_robots.tasks import mdp``). Our own terms live beside it, one file
-per manager: ``commands.py``, ``rewards.py``, ``observations.py``, ``curriculums.py``, ``terminations.py``; AMP's
-terms (style frame, reference resets, style goal) in ``amp.py``, mimic's (reference command, tracking rewards, adaptive
-terminations) in ``mimic.py``. To use another Isaac Lab term, add it to the imports here.
+Configs import this one module (``from legged_robots.tasks.velocity import mdp``). To use another Isaac Lab term,
+add it to the imports here.
 """
 
 from __future__ import annotations
@@ -55,24 +55,8 @@ from isaaclab_tasks.core.velocity.mdp import (  # noqa: F401
     track_lin_vel_xy_yaw_frame_exp,
 )
 
-from .amp import StyleCommand, StyleCommandCfg, reset_from_reference, style_frame, track_style_goal_exp  # noqa: F401
 from .commands import TurningVelocityCommand, TurningVelocityCommandCfg  # noqa: F401
 from .curriculums import command_velocity_levels, ramp_reward_weight  # noqa: F401
-from .mimic import (  # noqa: F401
-    ExpressiveCommand,
-    ExpressiveCommandCfg,
-    expressive_goal_next,
-    reference_finished,
-    reference_root_pose_b,
-    robot_expressive_frame,
-    robot_expressive_link_vel,
-    track_joint_pos_exp,
-    track_joint_vel_exp,
-    track_link_pos_exp,
-    track_link_vel_exp,
-    track_root_exp,
-    tracking_error_adaptive_termination,
-)
 from .observations import (  # noqa: F401
     body_mass_rel,
     contact_forces_norm,

@@ -11,6 +11,13 @@ from __future__ import annotations
 
 import torch
 
+from legged_robots.tasks.amp.mdp.events import reference_joint_ids
+from legged_robots.tasks.amp.mdp.reference import as_torch as t
+from legged_robots.tasks.amp.mdp.reference import reference_motion
+from legged_robots.tasks.mimic.mdp.tracking import reference_root_pos
+from refmotion_manager.tracking import TrackingSummary, tracked_links
+from refmotion_manager.tracking import tracking_errors as errors
+
 
 def configure_eval(env_cfg, episodes: int) -> None:
     """The play env set up for the protocol: ``episodes`` envs, every clip from its first frame, whole clips."""
@@ -23,12 +30,6 @@ def configure_eval(env_cfg, episodes: int) -> None:
 
 def tracking_errors(env) -> dict[str, torch.Tensor]:
     """Per env, this step: refmotion's tracking errors of the robot against its current reference frame."""
-    from legged_robots.tasks.mdp.amp import as_torch as t
-    from legged_robots.tasks.mdp.amp import reference_joint_ids, reference_motion
-    from legged_robots.tasks.mdp.mimic import reference_root_pos
-    from refmotion_manager.tracking import tracked_links
-    from refmotion_manager.tracking import tracking_errors as errors
-
     u = env.unwrapped
     motion = reference_motion(u)
     robot = u.scene["robot"]
@@ -45,9 +46,6 @@ def tracking_errors(env) -> dict[str, torch.Tensor]:
 def evaluate(env, policy, max_steps: int | None = None, after_step=None) -> dict:
     """Run the protocol (env built with :func:`configure_eval`, freshly reset). ``policy(obs) -> actions``;
     ``after_step(env)`` runs after every step (a test's kinematic replay). Returns per-clip and overall figures."""
-    from legged_robots.tasks.mdp.amp import reference_motion
-    from refmotion_manager.tracking import TrackingSummary
-
     u = env.unwrapped
     motion = reference_motion(u)
     n = u.num_envs
