@@ -19,6 +19,9 @@ steps. The ratio is newton_mujoco_c / newton_mjwarp, measured in one run: compar
 figures, across machines (and on a shared machine, across runs).
 """
 
+# A benchmark imports what it measures inside the function that measures it: `--help` is instant and one benchmark
+# does not pay for another's imports.
+
 from __future__ import annotations
 
 import argparse

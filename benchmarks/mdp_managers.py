@@ -12,6 +12,9 @@ events and the curriculum run too. Compare ratios (rough / flat, share of step t
 these machines are shared.
 """
 
+# A benchmark imports what it measures inside the function that measures it: `--help` is instant and one benchmark
+# does not pay for another's imports.
+
 from __future__ import annotations
 
 import argparse

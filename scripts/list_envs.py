@@ -2,6 +2,9 @@
 
     ./run.sh list            # every task
     ./run.sh list Flat       # tasks whose id contains "Flat"
+
+Heavy imports (torch, Isaac Lab, MuJoCo, ...) are made inside the functions that need them, so `--help` and a bad
+command line answer before they load.
 """
 
 from __future__ import annotations

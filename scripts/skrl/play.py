@@ -6,6 +6,9 @@ as scripts/st_rl/play.py, so sim2mujoco and the ROS 2 bridge take an skrl policy
     ./run.sh play lus2 --framework skrl --load_run RUN --checkpoint 500 --steps 1000 --video
 """
 
+# Heavy imports (torch, Isaac Lab, MuJoCo, ...) are made inside the functions that need them, so `--help` and a bad
+# command line answer before they load.
+
 from __future__ import annotations
 
 import sys

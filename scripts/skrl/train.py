@@ -11,6 +11,9 @@ SIGTERM) and any error save the last finished iteration first; --resume continue
 (--agent st_rl_lstm) are st_rl's only.
 """
 
+# Heavy imports (torch, Isaac Lab, MuJoCo, ...) are made inside the functions that need them, so `--help` and a bad
+# command line answer before they load.
+
 from __future__ import annotations
 
 import sys

@@ -10,6 +10,9 @@ noise and the reward terms that change most (or --tags); the CSV holds every sca
 continues the iterations of the run it resumed from, so several runs line up on one axis.
 """
 
+# Heavy imports (torch, Isaac Lab, MuJoCo, ...) are made inside the functions that need them, so `--help` and a bad
+# command line answer before they load.
+
 from __future__ import annotations
 
 import argparse

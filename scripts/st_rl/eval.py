@@ -9,6 +9,9 @@ termination. Per clip and overall: success rate, global and root-relative MPKPE 
 RMSE, root position error. Prints a table; writes <run>/eval/mimic_eval.json (or --out).
 """
 
+# Heavy imports (torch, Isaac Lab, MuJoCo, ...) are made inside the functions that need them, so `--help` and a bad
+# command line answer before they load.
+
 from __future__ import annotations
 
 import argparse

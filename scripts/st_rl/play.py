@@ -24,6 +24,9 @@ robot run it): statistics and --video only, nothing is exported; its joints and 
 the task's.
 """
 
+# Heavy imports (torch, Isaac Lab, MuJoCo, ...) are made inside the functions that need them, so `--help` and a bad
+# command line answer before they load.
+
 from __future__ import annotations
 
 import sys

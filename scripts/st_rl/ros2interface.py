@@ -13,6 +13,9 @@ States: PASSIVE -start-> SOFT_START -> HOLD -policy-> POLICY; e-stop, damp or a 
 Each bridge run writes a ROS 2 bag (MCAP) and a summary under --out. Exit: 0 ok / PASS, 1 FAIL, 2 bad input.
 """
 
+# Heavy imports (torch, Isaac Lab, MuJoCo, ...) are made inside the functions that need them, so `--help` and a bad
+# command line answer before they load.
+
 from __future__ import annotations
 
 import argparse

@@ -29,6 +29,9 @@ survived, MPKPE <= max_mpkpe_mm and, where ./run.sh eval wrote Isaac Lab's figur
 (<run>/eval/mimic_eval.json), MPKPE <= max_mpkpe_vs_isaac x Isaac Lab's; both figures are printed side by side.
 """
 
+# Heavy imports (torch, Isaac Lab, MuJoCo, ...) are made inside the functions that need them, so `--help` and a bad
+# command line answer before they load.
+
 from __future__ import annotations
 
 import argparse

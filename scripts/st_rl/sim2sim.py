@@ -14,6 +14,9 @@ Open loop: the same action sequence in both from the same state (default: small 
 joint), compared step by step, to tell gain/armature/contact mismatches from the policy's reaction.
 """
 
+# Heavy imports (torch, Isaac Lab, MuJoCo, ...) are made inside the functions that need them, so `--help` and a bad
+# command line answer before they load.
+
 from __future__ import annotations
 
 import argparse

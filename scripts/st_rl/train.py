@@ -13,6 +13,9 @@ from it. Envs whose physics blew up are reset and counted ("blow-ups N" in the p
 are written to <run>/blowups/).
 """
 
+# Heavy imports (torch, Isaac Lab, MuJoCo, ...) are made inside the functions that need them, so `--help` and a bad
+# command line answer before they load.
+
 from __future__ import annotations
 
 import sys

@@ -8,6 +8,9 @@ named by the file's own joint names (matched to a robot by name later, never by 
     amp-rsl-rl npy    dict of joints_list, joint_positions, root_position, root_quaternion (x, y, z, w), fps
 
 Pickle-based files (pkl, npy) can run code when loaded: load only files you trust.
+
+Heavy or optional dependencies (MuJoCo, mink, matplotlib, imageio, joblib, yaml) are imported where they are used:
+reading clips needs none of them.
 """
 
 from __future__ import annotations

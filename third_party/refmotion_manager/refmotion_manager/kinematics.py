@@ -1,4 +1,7 @@
-"""Forward kinematics of a floating-base robot from its MJCF, with MuJoCo (the C engine)."""
+"""Forward kinematics of a floating-base robot from its MJCF, with MuJoCo (the C engine).
+
+Heavy or optional dependencies (MuJoCo, mink, matplotlib, imageio, joblib, yaml) are imported where they are used:
+reading clips needs none of them."""
 
 from __future__ import annotations
 

@@ -9,6 +9,9 @@ height, Y-up or Z-up given or detected from its rest pose. Joint positions: an `
 video pose estimator gives; SMPL body models are not shipped).
 
 Every problem is a ``MotionDataError`` naming the file, the joint and the frame.
+
+Heavy or optional dependencies (MuJoCo, mink, matplotlib, imageio, joblib, yaml) are imported where they are used:
+reading clips needs none of them.
 """
 
 from __future__ import annotations

@@ -18,6 +18,9 @@ pass that pins stance feet), joint-limit margins, peak joint speeds, and motor f
 contact forces at the stance soles, the root wrench no contact could supply, joint torques against the motors).
 """
 
+# Heavy or optional dependencies (MuJoCo, mink, matplotlib, imageio, joblib, yaml) are imported where they are used:
+# reading clips needs none of them.
+
 from __future__ import annotations
 
 import argparse

@@ -9,6 +9,9 @@ skeleton as sticks one metre to the robot's left. The source is the file the cli
 ``--source``.
 """
 
+# Heavy or optional dependencies (MuJoCo, mink, matplotlib, imageio, joblib, yaml) are imported where they are used:
+# reading clips needs none of them.
+
 from __future__ import annotations
 
 import argparse

@@ -4,6 +4,8 @@ check that both give the same actions.
 The metadata (st_runtime's typed contract: joint order, gains, observation layout, timing) is written next
 to the models as ``policy.json`` and embedded in the ONNX file under the key ``st_gym``, so a deployment
 that has only the ``.onnx`` still knows how to drive the robot.
+
+onnxruntime is imported where an export is checked: training does not load it.
 """
 
 from __future__ import annotations

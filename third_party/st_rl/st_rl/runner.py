@@ -5,6 +5,8 @@ minibatch whose gradient is not finite is skipped instead of poisoning the weigh
 
 The algorithm is whatever ``cfg["algorithm"]["class_name"]`` names (PPO by default); an AMP algorithm is a
 PPO subclass that plugs in by name, its extra losses logged through the same ``loss_dict``.
+
+The checkpoint helpers are imported where a checkpoint is written or read.
 """
 
 from __future__ import annotations

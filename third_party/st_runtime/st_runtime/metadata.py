@@ -6,6 +6,9 @@ ROS 2 bridge, the simulated robot) reads it through :func:`read_metadata` / :met
 never re-derives joint order, gains or the observation layout.
 
 Versioned: ``format_version`` says which layout a file has; a reader refuses one it does not know, naming it.
+
+Optional dependencies (the runtime's extras: onnx/onnxruntime, mujoco, rosbags) are imported where they are used, so
+the core installs with numpy alone.
 """
 
 from __future__ import annotations

@@ -1,7 +1,10 @@
 """The robot in plain MuJoCo, driven the way it was trained: PD torques from the metadata's gains, clipped to its
 effort limits, every integration step (ideal motors), or the metadata's explicit actuator model (command delay,
 DC-motor torque-speed clip, strength; once per physics step, held through the substeps); sensors with latency;
-joints found by name."""
+joints found by name.
+
+Optional dependencies (the runtime's extras: onnx/onnxruntime, mujoco, rosbags) are imported where they are used, so
+the core installs with numpy alone."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""The exported ONNX policy, with its metadata, run by onnxruntime one step at a time."""
+"""The exported ONNX policy, with its metadata, run by onnxruntime one step at a time.
+
+Optional dependencies (the runtime's extras: onnx/onnxruntime, mujoco, rosbags) are imported where they are used, so
+the core installs with numpy alone."""
 
 from __future__ import annotations
 

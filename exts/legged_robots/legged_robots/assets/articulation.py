@@ -2,6 +2,9 @@
 (``assets/<robot>/description.py``: ``ACTUATOR_GROUPS``, ``get_variant``, ``standing_height``,
 ``default_joint_positions``). Gains, armature and limits come from the motor constants there; nothing is typed
 in twice.
+
+Isaac Lab's `preset` is imported where presets are made: building the articulation alone does not load
+isaaclab_tasks.
 """
 
 from __future__ import annotations

@@ -6,6 +6,9 @@ from the MJCF written first).
     python -m legged_robots.assets.generate --check  # exit 1 if any committed file is stale
 """
 
+# Heavy imports (torch, Isaac Lab, MuJoCo, ...) are made inside the functions that need them, so `--help` and a bad
+# command line answer before they load.
+
 from __future__ import annotations
 
 import argparse

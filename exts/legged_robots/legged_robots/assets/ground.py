@@ -1,4 +1,6 @@
-"""A ground plane USD of our own, so the flat task never asks NVIDIA's content server for theirs."""
+"""A ground plane USD of our own, so the flat task never asks NVIDIA's content server for theirs.
+
+usd-core (`pxr`) is imported where a USD is written, so the MJCF side of the generator runs without it."""
 
 from __future__ import annotations
 

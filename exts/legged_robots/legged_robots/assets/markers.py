@@ -1,4 +1,6 @@
-"""Debug-visualization markers of our own (Isaac Lab's defaults live on NVIDIA's content server)."""
+"""Debug-visualization markers of our own (Isaac Lab's defaults live on NVIDIA's content server).
+
+usd-core (`pxr`) is imported where a USD is written, so the MJCF side of the generator runs without it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""What every generated USD file shares: a z-up, metre stage with one default root prim."""
+"""What every generated USD file shares: a z-up, metre stage with one default root prim.
+
+usd-core (`pxr`) is imported where a USD is written, so the MJCF side of the generator runs without it."""
 
 from __future__ import annotations
 

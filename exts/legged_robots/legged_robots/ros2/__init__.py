@@ -1,6 +1,9 @@
 """ROS 2: the robot-side parts (bridge, messages, simulated robot) live in ``st_runtime.ros2``; here is what needs
 this project: a robot's facts for the simulated robot (from its description) and the demo's operator, which judges a
-run with sim2mujoco's verdict. CLI: ``./run.sh ros2 bridge|sim|demo`` (scripts/st_rl/ros2interface.py)."""
+run with sim2mujoco's verdict. CLI: ``./run.sh ros2 bridge|sim|demo`` (scripts/st_rl/ros2interface.py).
+
+Heavy imports (torch, Isaac Lab, MuJoCo, ...) are made inside the functions that need them, so `--help` and a bad
+command line answer before they load."""
 
 from __future__ import annotations
 

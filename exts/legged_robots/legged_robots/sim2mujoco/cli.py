@@ -1,5 +1,8 @@
 """What the sim2mujoco and sim2sim commands (and the speed benchmark) share: finding the exported
-policy, picking our MJCF for it, reading JSON/YAML files, and turning bad input into one line + exit 2."""
+policy, picking our MJCF for it, reading JSON/YAML files, and turning bad input into one line + exit 2.
+
+Heavy imports (torch, Isaac Lab, MuJoCo, ...) are made inside the functions that need them, so `--help` and a bad
+command line answer before they load."""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
 """The same exported policy in Isaac Lab (Newton), one env, driven exactly like the MuJoCo side: the
-ONNX through onnxruntime, commands written every step, the same initial state, the same pushes."""
+ONNX through onnxruntime, commands written every step, the same initial state, the same pushes.
+
+Heavy imports (torch, Isaac Lab, MuJoCo, ...) are made inside the functions that need them, so `--help` and a bad
+command line answer before they load."""
 
 from __future__ import annotations
 

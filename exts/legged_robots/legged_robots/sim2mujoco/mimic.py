@@ -6,6 +6,9 @@ files and the frame time. Each clip is one episode from its first frame (the eva
 so one is enough): the robot starts in the clip's first state, the policy sees the current frame's goal, and the
 reference advances one frame per policy step until the clip's last frame or a termination -- a fall (base height,
 tilt: the training rule) or a tracking error beyond the adaptive threshold the policy was exported with.
+
+Heavy imports (torch, Isaac Lab, MuJoCo, ...) are made inside the functions that need them, so `--help` and a bad
+command line answer before they load.
 """
 
 from __future__ import annotations

@@ -1,5 +1,8 @@
 """The written verdict: report.md with a table of metrics per scenario, plots (commanded vs achieved
-velocity, joint tracking, torques vs limits) and, where a GL renderer exists, an mp4 per scenario."""
+velocity, joint tracking, torques vs limits) and, where a GL renderer exists, an mp4 per scenario.
+
+Heavy imports (torch, Isaac Lab, MuJoCo, ...) are made inside the functions that need them, so `--help` and a bad
+command line answer before they load."""
 
 from __future__ import annotations
 

@@ -5,6 +5,9 @@ A file is a JSON (or YAML) list of scenarios; ``DEFAULT_SCENARIOS`` ships: the w
 lus2 trains for. Velocities are the forward speed [m/s]; ``lateral_velocity`` [m/s] and ``yaw_rate`` [rad/s]
 are held constant. Tracking is judged after ``startup_s`` (the steady window); ``judge: moving`` judges only
 the steps whose command is not zero (stop-and-go: the moving halves).
+
+Heavy imports (torch, Isaac Lab, MuJoCo, ...) are made inside the functions that need them, so `--help` and a bad
+command line answer before they load.
 """
 
 from __future__ import annotations

@@ -1,5 +1,8 @@
 """The env class our tasks register: Isaac Lab's ``ManagerBasedRLEnv``, with the config checked and the
-physics chosen for the device first, and the physics guard's lost envs kept out of the rewards."""
+physics chosen for the device first, and the physics guard's lost envs kept out of the rewards.
+
+refmotion_manager, gymnasium's spaces and Isaac Lab's managers are imported where a task with a reference motion
+needs them: a velocity task loads none of them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Small tools shared by the scripts that need no Isaac Lab (MuJoCo replay and video, CPU count)."""
+"""Small tools shared by the scripts that need no Isaac Lab (MuJoCo replay and video, CPU count).
+
+Heavy imports (torch, Isaac Lab, MuJoCo, ...) are made inside the functions that need them, so `--help` and a bad
+command line answer before they load."""
 
 import os
 import sys

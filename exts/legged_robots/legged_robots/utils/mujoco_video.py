@@ -2,6 +2,8 @@
 
 Needs an OpenGL context for MuJoCo (``MUJOCO_GL=egl`` or ``osmesa``) and ``imageio`` with ffmpeg; where
 either is missing it raises ``RuntimeError`` saying which, and the caller carries on without a video.
+
+MuJoCo's renderer and imageio are imported when a video is written (they pick an OpenGL backend on import).
 """
 
 from __future__ import annotations

@@ -1,6 +1,9 @@
 """A ROS 2 bag (rosbag2, MCAP storage) of what the bridge saw and sent: ``ros2 bag info``, Foxglove and
 PlotJuggler open it. Written by rosbags on a thread of its own so the control loop never waits on disk;
-messages are stored as the CDR they have on the wire."""
+messages are stored as the CDR they have on the wire.
+
+Optional dependencies (the runtime's extras: onnx/onnxruntime, mujoco, rosbags) are imported where they are used, so
+the core installs with numpy alone."""
 
 from __future__ import annotations
 

@@ -11,6 +11,9 @@ Physics waits until the first command arrives, then runs in real time; state is 
 The base hangs in a gantry (held in place, joints free) until the bridge reports POLICY on /st_gym/state,
 as a humanoid is lowered to the ground when its policy starts: holding the default pose does not balance
 lus2 (it tips over in ~1.5 s), so SOFT_START and HOLD happen in the air. ``gantry=False`` drops it at once.
+
+Optional dependencies (the runtime's extras: onnx/onnxruntime, mujoco, rosbags) are imported where they are used, so
+the core installs with numpy alone.
 """
 
 from __future__ import annotations

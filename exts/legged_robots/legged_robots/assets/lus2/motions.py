@@ -10,6 +10,9 @@ link states) are added by refmotion_manager's forward kinematics.
     python -m legged_robots.assets.lus2.motions --check    # exit 1 if the committed clips are stale
 """
 
+# MuJoCo and refmotion_manager are imported where clips are made: `generate --check` of the other assets needs
+# neither.
+
 from __future__ import annotations
 
 import argparse

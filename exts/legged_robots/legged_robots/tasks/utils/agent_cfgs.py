@@ -1,6 +1,9 @@
 """One source of the agent numbers: our st_rl configs (design 3.8-3.10, ``tasks/config/<robot>/agents/``) turned
 into what Isaac Lab's ``isaaclab train`` reads (an ``RslRlOnPolicyRunnerCfg``) and into skrl's runner dict
 (design names mapped to skrl's: gamma -> discount_factor, lam -> gae_lambda, desired_kl -> KLAdaptiveLR, ...).
+
+Heavy imports (torch, Isaac Lab, MuJoCo, ...) are made inside the functions that need them, so `--help` and a bad
+command line answer before they load.
 """
 
 from __future__ import annotations

@@ -3,6 +3,9 @@
 A term's regex that matches no body/joint is already an error at env build in Isaac Lab (it names the
 term and the field); a range with min > max is not (torch samples from it anyway), so we check every
 manager term's parameters before the simulator is built.
+
+Heavy imports (torch, Isaac Lab, MuJoCo, ...) are made inside the functions that need them, so `--help` and a bad
+command line answer before they load.
 """
 
 from __future__ import annotations

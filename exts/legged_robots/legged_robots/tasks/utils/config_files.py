@@ -10,6 +10,9 @@ the closest valid ones.
     agent:
       algorithm.learning_rate: 5.0e-4
     physics: newton_mjwarp
+
+Heavy imports (torch, Isaac Lab, MuJoCo, ...) are made inside the functions that need them, so `--help` and a bad
+command line answer before they load.
 """
 
 from __future__ import annotations

@@ -1,5 +1,8 @@
 """User errors (bad task name, bad override, missing run or checkpoint, missing asset) end a script with
-a one-paragraph message and exit code 2, not a traceback."""
+a one-paragraph message and exit code 2, not a traceback.
+
+Heavy imports (torch, Isaac Lab, MuJoCo, ...) are made inside the functions that need them, so `--help` and a bad
+command line answer before they load."""
 
 from __future__ import annotations
 

@@ -1,6 +1,9 @@
 """What the play scripts of both frameworks (``scripts/st_rl/play.py``, ``scripts/skrl/play.py``) share: the
 command line, running a policy on the play variant with episode statistics, the export parity report, the
-MuJoCo replay video, and running an exported ``policy.onnx`` (``--policy``) without any checkpoint."""
+MuJoCo replay video, and running an exported ``policy.onnx`` (``--policy``) without any checkpoint.
+
+Heavy imports (torch, Isaac Lab, MuJoCo, ...) are made inside the functions that need them, so `--help` and a bad
+command line answer before they load."""
 
 from __future__ import annotations
 

@@ -4,6 +4,9 @@ Read from the live env (not from configs) so it states what the policy was actua
 in policy order, default positions, action scale/offset, per-joint gains and limits, the observation
 layout, timing and command ranges. Every consumer (sim2mujoco, the ROS 2 bridge) reads this; none of them
 re-derives joint order or gains.
+
+Heavy imports (torch, Isaac Lab, MuJoCo, ...) are made inside the functions that need them, so `--help` and a bad
+command line answer before they load.
 """
 
 from __future__ import annotations

@@ -3,6 +3,9 @@ and agent (``skrl.utils.runner.torch.Runner`` from the dict ``agent_cfgs.skrl_pp
 so a run behaves as an st_rl one: one progress line per iteration, ``model_<iteration>.pt`` checkpoints (with
 the task they fit), Ctrl-C/SIGTERM/any error saving the last finished iteration, exact resume (incl. the env's
 step counter), and the same ``policy.onnx`` + metadata export.
+
+Heavy imports (torch, Isaac Lab, MuJoCo, ...) are made inside the functions that need them, so `--help` and a bad
+command line answer before they load.
 """
 
 from __future__ import annotations

@@ -1,7 +1,10 @@
 """A style figure that does not trust any discriminator: how far a rollout's joint-position distributions are
 from the reference clips', as the mean over joints of the 1-D Wasserstein-1 distance (rad) between the rollout's
 samples and the clips' frames. 0: the same distribution per joint; it does not see timing or coordination, only
-where each joint spends its time -- enough to tell a gait in the clips' style from one that is not."""
+where each joint spends its time -- enough to tell a gait in the clips' style from one that is not.
+
+Heavy imports (torch, Isaac Lab, MuJoCo, ...) are made inside the functions that need them, so `--help` and a bad
+command line answer before they load."""
 
 from __future__ import annotations
 

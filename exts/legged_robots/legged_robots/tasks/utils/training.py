@@ -3,6 +3,9 @@ command line, the configs with their overrides, the device, the run folder and i
 
 The agent config is our st_rl one (the design's names) for both; skrl gets it mapped to its own names
 (``agent_cfgs.skrl_ppo_cfg``), so ``agent.algorithm.learning_rate=5e-4`` means the same under either.
+
+Heavy imports (torch, Isaac Lab, MuJoCo, ...) are made inside the functions that need them, so `--help` and a bad
+command line answer before they load.
 """
 
 from __future__ import annotations

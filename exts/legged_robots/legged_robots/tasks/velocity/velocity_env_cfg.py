@@ -5,6 +5,9 @@ Shaped like Isaac Lab's velocity envs: one small cfg class per manager, ``Veloci
 Nothing here names a robot: a robot's config (``config/<robot>/``) derives from it and calls ``set_robot`` (its
 articulation, bodies, timing and contacts from its description module) and ``set_joint_deviation`` (which joints
 should stay near the default pose); ``use_flat_ground`` makes the flat-ground task.
+
+isaaclab_tasks' `preset` is imported where a sensor preset is made (it loads the task registry; a config module
+should not).
 """
 
 from __future__ import annotations

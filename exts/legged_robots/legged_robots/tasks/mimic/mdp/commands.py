@@ -1,6 +1,8 @@
 """``expressive_goal_commands`` (design 3.6): per env, the reference clip's ``expressive_goal`` columns at the current
 frame. A reset draws each env's clip and start frame (more often where episodes fail: ``AdaptiveStartSampler``) and
-puts the robot in that reference state; the reference advances one frame per env step."""
+puts the robot in that reference state; the reference advances one frame per env step.
+
+The error and tracking helpers are imported where a bad clip or the debug view needs them."""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
 """Mimic's observations (design 3.5): the next goal, the robot's own expressive fields and the reference root seen
-from the robot."""
+from the robot.
+
+refmotion_manager's field helpers are imported in the term that uses them."""
 
 from __future__ import annotations
 

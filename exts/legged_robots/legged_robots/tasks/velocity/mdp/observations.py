@@ -1,7 +1,9 @@
 """Our observation terms: the critic's privileged information (design 3.5). Isaac Lab supplies the rest.
 
 Each term reports a physical parameter relative to its nominal value (captured when the observation
-manager is built, before the startup randomization runs), so an unrandomized robot reads zeros."""
+manager is built, before the startup randomization runs), so an unrandomized robot reads zeros.
+
+Warp is imported where the sensor model's kernel is built, on the first real_sensors step."""
 
 from __future__ import annotations
 
