@@ -9,8 +9,9 @@ from isaaclab.managers import SceneEntityCfg
 from isaaclab.utils.math import euler_xyz_from_quat
 
 from legged_robots.assets.lus2 import description as d
-from legged_robots.tasks import make_env, mdp
+from legged_robots.tasks import make_env
 from legged_robots.tasks.config.lus2 import rough_env_cfg as rough
+from legged_robots.tasks.velocity import mdp
 
 pytestmark = pytest.mark.sim
 NUM_ENVS = 4
