@@ -2,8 +2,8 @@
 this project: a robot's facts for the simulated robot (from its description) and the demo's operator, which judges a
 run with sim2mujoco's verdict. CLI: ``./run.sh ros2 bridge|sim|demo`` (scripts/st_rl/ros2interface.py).
 
-Heavy imports (torch, Isaac Lab, MuJoCo, ...) are made inside the functions that need them, so `--help` and a bad
-command line answer before they load."""
+MuJoCo, st_runtime's simulated robot and the actuator constants (``assets/articulation.py`` loads Isaac Lab) are
+imported where a spec is built: the demo's operator imports this package without them."""
 
 from __future__ import annotations
 

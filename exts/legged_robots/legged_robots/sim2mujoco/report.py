@@ -1,8 +1,8 @@
 """The written verdict: report.md with a table of metrics per scenario, plots (commanded vs achieved
 velocity, joint tracking, torques vs limits) and, where a GL renderer exists, an mp4 per scenario.
 
-Heavy imports (torch, Isaac Lab, MuJoCo, ...) are made inside the functions that need them, so `--help` and a bad
-command line answer before they load."""
+matplotlib (slow to import, its backend chosen first) is imported where a plot is drawn, the video writer where a
+video is written."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-# legs carry the robot: their tracking is plotted
+from ..assets.robots import UnknownRobotError, robot_with_joints
 
 
 def plot_scenario(name: str, log: dict, joint_names: list[str], effort_limit: np.ndarray, out: Path,
@@ -76,8 +76,6 @@ def plot_clip(name: str, log: dict, joint_names: list[str], tracked_joints: list
 
 def _left_leg(joint_names) -> tuple[str, ...]:
     """The left leg's joints of the robot with these joints (none for a robot we do not know)."""
-    from ..assets.robots import UnknownRobotError, robot_with_joints
-
     try:
         return robot_with_joints(joint_names).left_leg_joints
     except UnknownRobotError:

@@ -6,8 +6,7 @@ lus2 trains for. Velocities are the forward speed [m/s]; ``lateral_velocity`` [m
 are held constant. Tracking is judged after ``startup_s`` (the steady window); ``judge: moving`` judges only
 the steps whose command is not zero (stop-and-go: the moving halves).
 
-Heavy imports (torch, Isaac Lab, MuJoCo, ...) are made inside the functions that need them, so `--help` and a bad
-command line answer before they load.
+``read_config_file`` is imported from ``cli.py`` where a file is read (``cli.py`` imports this module).
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
-"""Small tools shared by the scripts that need no Isaac Lab (MuJoCo replay and video, CPU count).
-
-Heavy imports (torch, Isaac Lab, MuJoCo, ...) are made inside the functions that need them, so `--help` and a bad
-command line answer before they load."""
+"""Small tools shared by the scripts that need no Isaac Lab (MuJoCo replay and video, CPU count)."""
 
 import os
 import sys
+import time
+import traceback
+from pathlib import Path
 
 BUG_EXIT_CODE = 3  # 2 is bad input, 1 a verdict's FAIL (or a run that stopped); 3 a bug in st_gym
 
@@ -19,10 +19,6 @@ def available_cpus() -> int:
 def report_bug(err: BaseException, program: str | None = None) -> int:
     """An exception nobody expected: one line on stderr and the traceback in a log file (for a bug report), exit
     code ``BUG_EXIT_CODE``. Bad input never comes here; it has its own ``error:`` line and exit code 2."""
-    import time
-    import traceback
-    from pathlib import Path
-
     program = program or Path(sys.argv[0]).stem or "st_gym"
     path = Path("logs") / "bugs" / f"{time.strftime('%Y-%m-%d_%H-%M-%S')}_{program}.log"
     try:

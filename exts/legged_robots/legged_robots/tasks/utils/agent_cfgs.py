@@ -8,6 +8,7 @@ command line answer before they load.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import TYPE_CHECKING
 
@@ -52,8 +53,6 @@ def rsl_rl_runner_cfg(st: RunnerCfg):
 def _algorithm_cfg_with_extras(base, algorithm: dict):
     """An Isaac Lab algorithm config that also carries the keys ``base`` lacks (e.g. AMP's), as a configclass so
     Isaac Lab can print, dump and pass it on."""
-    import dataclasses
-
     from isaaclab.utils import configclass
 
     known = {f.name for f in dataclasses.fields(base)}

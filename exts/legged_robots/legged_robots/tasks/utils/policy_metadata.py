@@ -11,6 +11,9 @@ command line answer before they load.
 
 from __future__ import annotations
 
+import inspect
+from pathlib import Path
+
 import torch
 
 from st_runtime.metadata import SCHEMA_VERSION as FORMAT_VERSION  # noqa: E402 - the contract's version
@@ -48,8 +51,6 @@ def _plain_param(v) -> bool:
 
 def _defaults(func) -> dict:
     """Scalar keyword defaults of an observation function (e.g. height_scan's offset=0.5)."""
-    import inspect
-
     try:
         params = inspect.signature(func).parameters.values()
     except (TypeError, ValueError):
@@ -73,8 +74,6 @@ def _reference(u) -> dict:
     """For a policy that follows reference clips (mimic): what a deployment must serve it, frame by frame."""
     if "expressive_goal_commands" not in u.command_manager.active_terms:
         return {}
-    from pathlib import Path
-
     from refmotion_manager.loading import expand_files
 
     motion = u.command_manager.get_term("expressive_goal_commands").motion
