@@ -303,6 +303,10 @@ def test_demo_over_dds_matches_sim2mujoco_in_process(domain, tmp_path, scenario,
     result = json.loads((tmp_path / "demo.json").read_text())
     assert out.returncode == (0 if result["passed"] else 1), out.stdout[-3000:] + out.stderr[-3000:]
     m, ref = result["metrics"], result["in_process"]
+    lag = result["bridge"]["latency_ms"]["p99"]
+    if lag > 5.0 and "--latency_ms" not in extra:  # the in-process twin has no delay: the comparison needs a fast link
+        pytest.skip(f"this machine delayed the bridge's commands by {lag:.1f} ms (p99, > one 5 ms physics step): too "
+                    "loaded for a comparison with the undelayed in-process run")
     if scenario != "stand":
         assert not result["passed"] and not result["in_process_passed"], (m, ref)
         assert any(f.startswith("lin_vel_x_mean_error") for f in result["failed"]), result["failed"]
