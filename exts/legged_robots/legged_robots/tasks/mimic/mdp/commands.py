@@ -99,7 +99,8 @@ class ExpressiveCommand(CommandTerm):
 
             raise UsageError(f"ref_motion: clip(s) {', '.join(self.motion.clip_names)} lack the robot's joint(s) "
                              f"{', '.join(untracked)}: mimic tracks every joint; use clips made for this robot "
-                             "(assets/data/lus2/motions/<variant>/)")
+                             "(ours: assets/data/<robot>/motions/<variant>/; yours: ./run.sh motion convert|retarget "
+                             "--robot <variant>)")
         self.metrics["frame"] = torch.zeros(self.num_envs, device=self.device)
         self.sampler = None
         if cfg.adaptive_sampling and self.motion.cfg.random_start and not cfg.clip_per_env:
