@@ -1,6 +1,7 @@
 """A second robot proves the layers above ``assets/`` robot-agnostic: biped12 (12 joints, no body or joint name in
 common with lus2) trains a few iterations, exports, and runs sim2mujoco and the ROS 2 demo, through the commands a
-user types. Its policy is untrained, so both verdicts FAIL; what is checked is that every layer ran on biped12."""
+user types. Its policy is untrained (its verdicts FAIL); what is checked is that every layer ran on biped12 and
+judged it."""
 
 import json
 import subprocess
@@ -38,13 +39,13 @@ def test_biped12_trains_exports_and_runs_sim2mujoco_and_the_ros2_demo(tmp_path):
     scenarios.write_text(json.dumps([{"name": "stand", "num_timesteps": 100}]))
     s2m = run_sh("sim2mujoco", "--policy", str(exported / "policy.onnx"), "--scenarios", str(scenarios),
                  "--out", str(tmp_path / "s2m"), cwd=tmp_path)
-    assert s2m.returncode == 1, s2m.stdout[-3000:] + s2m.stderr[-3000:]  # judged: an untrained policy FAILs
+    assert s2m.returncode in (0, 1), s2m.stdout[-3000:] + s2m.stderr[-3000:]  # 0 PASS, 1 FAIL: judged either way
     assert "biped12_scene.xml" in s2m.stdout
     metrics = json.loads((tmp_path / "s2m" / "metrics.json").read_text())
-    assert list(metrics) == ["stand"] and metrics["stand"]["passed"] is False
+    assert list(metrics) == ["stand"] and metrics["stand"]["passed"] == (s2m.returncode == 0)
 
     demo = run_sh("ros2", "demo", "biped12", "--policy", str(exported / "policy.onnx"), "--scenario", "stand",
                   "--scenarios", str(scenarios), "--out", str(tmp_path / "demo"), "--domain_id", "93", cwd=tmp_path)
-    assert demo.returncode == 1, demo.stdout[-3000:] + demo.stderr[-3000:]
-    assert "[ros2 demo] stand: FAIL" in demo.stdout
+    assert demo.returncode in (0, 1), demo.stdout[-3000:] + demo.stderr[-3000:]
+    assert f"[ros2 demo] stand: {'PASS' if demo.returncode == 0 else 'FAIL'}" in demo.stdout
     assert "biped12_scene.xml" in (tmp_path / "demo" / "sim.log").read_text()
