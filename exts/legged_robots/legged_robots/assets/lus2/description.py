@@ -27,7 +27,6 @@ from ..kinematics import (
     Motor,
     Shape,
     Variant,
-    quat_from_matrix,  # noqa: F401  (motions.py and the tests read it from here)
 )
 from ..kinematics import capsule as _capsule
 

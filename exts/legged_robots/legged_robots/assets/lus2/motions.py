@@ -25,6 +25,7 @@ import numpy as np
 
 from refmotion_manager import quat
 
+from ..kinematics import quat_from_matrix
 from ..paths import DATA_DIR, lus2_mjcf, lus2_motions
 from . import description
 
@@ -92,7 +93,7 @@ class _LegIK:
             mj.mj_kinematics(m, d)
             mj.mj_comPos(m, d)
             pos, rot = d.site_xpos[self.site], d.site_xmat[self.site].reshape(3, 3)
-            e_rot = quat.log(np.asarray(description.quat_from_matrix(target_rot @ rot.T)))
+            e_rot = quat.log(np.asarray(quat_from_matrix(target_rot @ rot.T)))
             e = np.concatenate([target_pos - pos, e_rot])
             err = float(np.linalg.norm(e))
             if err < tol:
