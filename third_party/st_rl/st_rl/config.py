@@ -19,6 +19,10 @@ class PolicyCfg:
     critic_hidden_dims: list[int] = field(default_factory=lambda: [512, 256, 128])
     activation: str = "elu"
     init_noise_std: float = 1.2
+    # cap on the action noise (rsl-rl's std_range; None: uncapped). The entropy bonus grows the std, and a
+    # deterministic policy then never learns what its own small jitter costs: set it for a fine-tune (lus2's
+    # walker: docs/training.md). A resumed checkpoint's larger std is cut to it.
+    max_noise_std: float | None = None
     rnn_type: str | None = None  # None: MLP; "lstm" or "gru": a recurrent actor and critic
     rnn_hidden_dim: int = 256
     rnn_num_layers: int = 1
@@ -117,6 +121,9 @@ class RunnerCfg:
             raise ValueError("runner_name 'AmpPolicyRunner' needs an AmpPpoCfg algorithm (AMP settings)")
         if self.policy_name not in ("ActorCritic", "ActorCriticRecurrent"):
             raise ValueError(f"policy_name {self.policy_name!r}: expected 'ActorCritic' or 'ActorCriticRecurrent'")
+        if self.policy.max_noise_std is not None and not self.policy.max_noise_std > 0:
+            raise ValueError(f"policy.max_noise_std {self.policy.max_noise_std!r}: expected a number > 0 (or null: "
+                             "uncapped)")
         if (self.policy_name == "ActorCriticRecurrent") != (self.policy.rnn_type is not None):
             raise ValueError("policy_name 'ActorCriticRecurrent' goes with policy.rnn_type ('lstm' or 'gru'), "
                              f"'ActorCritic' with rnn_type None; got {self.policy_name!r} and {self.policy.rnn_type!r}")
@@ -137,6 +144,8 @@ class RunnerCfg:
                 cfg.update(rnn_type=p.rnn_type, rnn_hidden_dim=p.rnn_hidden_dim, rnn_num_layers=p.rnn_num_layers)
             if stochastic:
                 cfg["distribution_cfg"] = {"class_name": "GaussianDistribution", "init_std": p.init_noise_std}
+                if p.max_noise_std is not None:
+                    cfg["distribution_cfg"]["std_range"] = (1e-6, p.max_noise_std)
             return cfg
 
         amp = self.runner_name == "AmpPolicyRunner"

@@ -17,13 +17,16 @@ from st_rl.runner import NonFiniteUpdatesError, OnPolicyRunner, TrainingStopped 
 from st_runtime.metadata import PolicyMetadata, read_metadata  # noqa: E402
 
 
-def make_runner(log_dir=None, recurrent=False, env=None, infos=None, update_threads=None, max_nonfinite_updates=10):
+def make_runner(log_dir=None, recurrent=False, env=None, infos=None, update_threads=None, max_nonfinite_updates=10,
+                max_noise_std=None, entropy_coef=None):
     torch.manual_seed(0)
     policy = PolicyCfg(actor_hidden_dims=[32, 32], critic_hidden_dims=[32, 32], init_noise_std=0.8,
-                       rnn_type="lstm" if recurrent else None, rnn_hidden_dim=16)
+                       rnn_type="lstm" if recurrent else None, rnn_hidden_dim=16, max_noise_std=max_noise_std)
     cfg = RunnerCfg(experiment_name="toy", num_steps_per_env=16, save_interval=1, policy=policy,
                     policy_name="ActorCriticRecurrent" if recurrent else "ActorCritic",
                     max_nonfinite_updates=max_nonfinite_updates)
+    if entropy_coef is not None:
+        cfg.algorithm.entropy_coef = entropy_coef
     env = env or PointTargetEnv()
     infos = infos or {"task": "toy", "num_actions": env.num_actions,
                       "obs_dims": {k: int(v.shape[-1]) for k, v in env.get_observations().items()}}
@@ -39,6 +42,20 @@ def test_learns_and_prints_one_line_per_iteration(tmp_path, capsys):
     assert "steps/s" in lines[0] and "ETA" in lines[0]
     rewards = [float(line.split("reward")[1].split()[0]) for line in lines if "reward      n/a" not in line]
     assert np.mean(rewards[-5:]) > np.mean(rewards[:5]) + 1.0, rewards
+
+
+def test_max_noise_std_caps_the_action_noise_against_the_entropy_bonus():
+    """A large entropy bonus grows the std; the cap holds it (and cuts the larger initial std at once)."""
+    free, capped = make_runner(entropy_coef=0.5), make_runner(max_noise_std=0.3, entropy_coef=0.5)
+    free.learn(5)
+    capped.learn(5)
+    assert float(free.alg.get_policy().output_std.detach().min()) > 0.8  # grew from its 0.8
+    assert torch.allclose(capped.alg.get_policy().output_std, torch.tensor(0.3))
+
+
+def test_a_noise_cap_that_is_not_positive_is_refused():
+    with pytest.raises(ValueError, match="max_noise_std 0.0: expected a number > 0"):
+        RunnerCfg(policy=PolicyCfg(max_noise_std=0.0)).to_rsl_rl()
 
 
 def test_the_update_alone_runs_on_update_threads(monkeypatch):

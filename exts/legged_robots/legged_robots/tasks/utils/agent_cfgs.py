@@ -81,7 +81,8 @@ def skrl_ppo_cfg(st: RunnerCfg) -> dict:
         "models": {
             "separate": True,
             "policy": {"class": "GaussianMixin", "clip_actions": False, "clip_log_std": True, "min_log_std": -20.0,
-                       "max_log_std": 2.0, "initial_log_std": math.log(p.init_noise_std),
+                       "max_log_std": 2.0 if p.max_noise_std is None else math.log(p.max_noise_std),
+                       "initial_log_std": math.log(p.init_noise_std),
                        "network": net(p.actor_hidden_dims, "OBSERVATIONS"), "output": "ACTIONS"},
             "value": {"class": "DeterministicMixin", "clip_actions": False,
                       "network": net(p.critic_hidden_dims, "STATES"), "output": "ONE"},
