@@ -162,6 +162,8 @@ def main(argv=None) -> int:
             if "touchdowns_per_s" in m:  # is it stepping? (figures, not checks)
                 gap_txt += (f" | feet all down {100 * m['all_feet_down_share']:.0f} %, "
                             f"{m['touchdowns_per_s']:.1f} touchdowns/s")
+            if "yaw_rate_jitter" in m:  # shake above ~2 Hz, apart from drift and gait sway (figures)
+                gap_txt += (f" | jitter x {m['lin_vel_x_jitter']:.3f} wz {m['yaw_rate_jitter']:.3f}")
             print(f"[sim2mujoco] {name:18s} {'PASS' if passed else 'FAIL'} | survived {m['survival_s']:5.2f} s | "
                   f"{evaluate.tracking_line(m)} | torque sat {m['torque_saturation']:.3f} | action rate "
                   f"{m['action_rate']:.3f}{gap_txt} | {rtf:.0f}x real time"

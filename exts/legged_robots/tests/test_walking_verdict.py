@@ -215,3 +215,16 @@ def test_sim2mujoco_gait_figures_from_foot_contacts():
     assert standing == {"all_feet_down_share": 1.0, "touchdowns_per_s": 0.0}
     stepping = [((k % 40) < 24, ((k + 20) % 40) < 24) for k in range(1000)]  # 0.8 s cycle: 1.25 touchdowns/s
     assert evaluate.gait(stepping, mask, 0.02)["touchdowns_per_s"] == pytest.approx(1.25, abs=0.06)
+
+
+def test_jitter_figures_split_shake_from_drift():
+    """A 4 Hz shake on the yaw rate shows as jitter (its RMS); a constant drift or a 0.5 Hz sway barely does."""
+    n = 500
+    t = np.arange(n) * DT
+    mask = t >= 2.0
+    shake = np.column_stack([np.full(n, 0.5), np.zeros(n), 0.3 * np.sin(2 * np.pi * 4.0 * t)])
+    drift = np.column_stack([np.full(n, 0.4), np.zeros(n), np.full(n, 0.12) + 0.3 * np.sin(2 * np.pi * 0.5 * t)])
+    j_shake, j_drift = evaluate.jitter(shake, mask, DT), evaluate.jitter(drift, mask, DT)
+    assert j_shake["yaw_rate_jitter"] == pytest.approx(0.3 / np.sqrt(2), rel=0.1)
+    assert j_shake["lin_vel_x_jitter"] < 1e-9 and j_drift["yaw_rate_jitter"] < 0.03
+    assert evaluate.jitter(shake, np.zeros(n, bool), DT) == {}  # nothing judged: no figure

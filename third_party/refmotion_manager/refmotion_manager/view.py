@@ -101,7 +101,8 @@ def _body_world(clip: MotionClip, body: str, frame: int) -> np.ndarray:
 
 
 def plot_source_png(clip: MotionClip, source, path: Path, instants: int = 6) -> Path:
-    """Side view (x-z) of the scaled source skeleton and the robot's tracked bodies at ``instants`` times."""
+    """The scaled source skeleton and the robot's tracked bodies at ``instants`` times: side view (x-z) above,
+    front view (y-z) below (sideways arm or leg motion shows only there)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -109,21 +110,23 @@ def plot_source_png(clip: MotionClip, source, path: Path, instants: int = 6) -> 
 
     mocap, keys, bodies, ratio = source
     frames = np.linspace(0, clip.num_frames - 1, instants).astype(int)
-    fig, axes = plt.subplots(1, instants, figsize=(3 * instants, 4.5), sharey=True)
+    fig, axes = plt.subplots(2, instants, figsize=(3 * instants, 9), sharey=True, squeeze=False)
     ground = mocap.positions[:, :, 2].min()
-    for ax, f in zip(np.atleast_1d(axes), frames):
+    for col, f in enumerate(frames):
         t = f / clip.fps
         human = (mocap.positions[_source_frame(mocap, t)] - [0, 0, ground]) * ratio
-        for j, p in enumerate(mocap.parents):
-            if p >= 0:
-                ax.plot(human[[p, j], 0], human[[p, j], 2], "-", color="C1", lw=2)
         robot = {kp: _body_world(clip, b, f) for kp, b in bodies.items() if kp in keys}
-        xs = [v[0] for v in robot.values()]
-        ax.plot(xs, [v[2] for v in robot.values()], "o", color="C0", ms=5)
-        for kp, v in robot.items():
-            ax.plot([v[0], human[keys[kp], 0]], [v[2], human[keys[kp], 2]], ":", color="0.6", lw=0.8)
-        ax.set(title=f"t = {t:.2f} s", xlabel="x [m]", aspect="equal")
-    np.atleast_1d(axes)[0].set_ylabel("z [m]")
+        for row, (h, name) in enumerate(((0, "x"), (1, "y"))):
+            ax = axes[row, col]
+            for j, p in enumerate(mocap.parents):
+                if p >= 0:
+                    ax.plot(human[[p, j], h], human[[p, j], 2], "-", color="C1", lw=2)
+            ax.plot([v[h] for v in robot.values()], [v[2] for v in robot.values()], "o", color="C0", ms=5)
+            for kp, v in robot.items():
+                ax.plot([v[h], human[keys[kp], h]], [v[2], human[keys[kp], 2]], ":", color="0.6", lw=0.8)
+            ax.set(title=f"t = {t:.2f} s, {'side' if row == 0 else 'front'}", xlabel=f"{name} [m]", aspect="equal")
+    for row in range(2):
+        axes[row, 0].set_ylabel("z [m]")
     fig.suptitle(f"{clip.name}: source skeleton x{ratio:.2f} (orange) and the robot's tracked bodies (blue)")
     fig.tight_layout()
     fig.savefig(path, dpi=80)

@@ -160,7 +160,23 @@ def metrics(log: dict[str, np.ndarray], scenario: Scenario, policy_dt: float, th
         "torque_saturation": float(np.mean(log["saturation"])) if n else 0.0,
         "action_rate": float(rate),
         **gait(log.get("feet_down"), mask, policy_dt),
+        **jitter(achieved, mask, policy_dt),
     }
+
+
+def jitter(achieved: np.ndarray, mask: np.ndarray, policy_dt: float, window_s: float = 0.5) -> dict:
+    """Per axis, the RMS of the achieved velocity minus its ``window_s`` centred moving average (the part above
+    ~1/``window_s`` Hz) over the judged steps: how much of a tracking error is step-to-step shake rather than
+    drift or gait sway (lus2's early walkers failed the yaw rate on 3-25 Hz shake alone). Figures, not checks."""
+    k = max(1, int(round(window_s / policy_dt)))
+    if mask.sum() < 2 * k:
+        return {}
+    out = {}
+    for i, axis in enumerate(AXES):
+        x = achieved[:, i]
+        smooth = np.convolve(np.pad(x, (k // 2, k - 1 - k // 2), mode="edge"), np.ones(k) / k, mode="valid")
+        out[f"{axis}_jitter"] = float(np.sqrt(np.mean((x - smooth)[mask] ** 2)))
+    return out
 
 
 def gait(feet_down, mask: np.ndarray, policy_dt: float) -> dict:
