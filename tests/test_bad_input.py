@@ -177,6 +177,8 @@ def test_the_cases_users_met(tmp_path, monkeypatch):
                                                                          "ros2interface"))
     _assert_one_error_line(*_run(train, ["lus2", "--num_envs", "0"]), "--num_envs", "'0'", ">= 1")
     _assert_one_error_line(*_run(train, ["lus2", "--num_envs", "-4"]), "--num_envs", "'-4'")
+    _assert_one_error_line(*_run(train, ["lus2", "agent.policy.max_noise_std=0"]), "max_noise_std",
+                           "expected a number > 0")
     listed = tmp_path / "thresholds.json"
     listed.write_text(json.dumps([{"max_lin_vel_rmse": 0.3}]))
     line = _assert_one_error_line(*_run(s2m, ["--policy", str(STANDING), "--thresholds", str(listed)]),

@@ -153,6 +153,13 @@ def prepare_training(args, framework: str) -> TrainingRun:
         agent_cfg.seed = args.seed
     if args.run_name:
         agent_cfg.run_name = args.run_name
+    if hasattr(agent_cfg, "validate"):  # st_rl's settings fail here, before an env or a run folder exists
+        try:
+            agent_cfg.validate()
+        except ValueError as err:
+            from .errors import UsageError
+
+            raise UsageError(f"agent settings: {err}") from None
     agent_cfg.seed += rank  # each process its own data
     env_cfg.seed = agent_cfg.seed
     if device == "cpu":
