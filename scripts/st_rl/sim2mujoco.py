@@ -140,7 +140,7 @@ def main(argv=None) -> int:
         for latency, sc in ((lat, sc) for lat in latencies for sc in scenarios):
             robot.set_latency(latency / 1000.0, latency / 1000.0)
             log, wall = evaluate.run_scenario(policy, robot, sc, thresholds)
-            m = evaluate.metrics(log, sc, robot.policy_dt, thresholds)
+            m = evaluate.metrics(log, sc, robot.policy_dt, thresholds, robot.joint_names)
             if isaac is not None:
                 from legged_robots.sim2mujoco.compare import closed_loop
 
@@ -162,8 +162,11 @@ def main(argv=None) -> int:
             if "touchdowns_per_s" in m:  # is it stepping? (figures, not checks)
                 gap_txt += (f" | feet all down {100 * m['all_feet_down_share']:.0f} %, "
                             f"{m['touchdowns_per_s']:.1f} touchdowns/s")
-            if "yaw_rate_jitter" in m:  # shake above ~2 Hz, apart from drift and gait sway (figures)
+            if "yaw_rate_jitter" in m:  # shake above 3 Hz, apart from drift and gait sway (figures)
                 gap_txt += (f" | jitter x {m['lin_vel_x_jitter']:.3f} wz {m['yaw_rate_jitter']:.3f}")
+            if "target_jitter" in m:  # the joint targets' own shake, and the joint that shakes most (figures)
+                gap_txt += (f" | target jitter {m['target_jitter']:.3f} rad (most: {m['target_jitter_joint']} "
+                            f"{m['target_jitter_max']:.3f})")
             print(f"[sim2mujoco] {name:18s} {'PASS' if passed else 'FAIL'} | survived {m['survival_s']:5.2f} s | "
                   f"{evaluate.tracking_line(m)} | torque sat {m['torque_saturation']:.3f} | action rate "
                   f"{m['action_rate']:.3f}{gap_txt} | {rtf:.0f}x real time"

@@ -228,3 +228,19 @@ def test_jitter_figures_split_shake_from_drift():
     assert j_shake["yaw_rate_jitter"] == pytest.approx(0.3 / np.sqrt(2), rel=0.1)
     assert j_shake["lin_vel_x_jitter"] < 1e-9 and j_drift["yaw_rate_jitter"] < 0.03
     assert evaluate.jitter(shake, np.zeros(n, bool), DT) == {}  # nothing judged: no figure
+
+
+def test_target_jitter_names_the_shaking_joint():
+    """Joint targets that swing with a 1 Hz gait read as (nearly) no jitter; a 6 Hz buzz on one ankle reads as its
+    RMS, and that joint is named."""
+    n = 500
+    t = np.arange(n) * DT
+    mask = t >= 2.0
+    gait = 0.3 * np.sin(2 * np.pi * 1.0 * t)
+    targets = np.column_stack([gait, -gait, gait + 0.1 * np.sin(2 * np.pi * 6.0 * t)])
+    names = ["left_knee_joint", "right_knee_joint", "left_ankle_pitch_joint"]
+    j = evaluate.target_jitter(targets, mask, DT, names)
+    assert j["target_jitter_joint"] == "left_ankle_pitch_joint"
+    assert j["target_jitter_max"] == pytest.approx(0.1 / np.sqrt(2), rel=0.1)
+    assert evaluate.target_jitter(targets[:, :2], mask, DT, names[:2])["target_jitter_max"] < 0.02
+    assert evaluate.target_jitter(None, mask, DT) == {}  # not logged (the ROS 2 demo): no figure

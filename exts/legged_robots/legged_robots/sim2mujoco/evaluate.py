@@ -142,7 +142,8 @@ def tracking_errors(achieved: np.ndarray, commanded: np.ndarray, mask: np.ndarra
     return out
 
 
-def metrics(log: dict[str, np.ndarray], scenario: Scenario, policy_dt: float, thresholds: Thresholds) -> dict:
+def metrics(log: dict[str, np.ndarray], scenario: Scenario, policy_dt: float, thresholds: Thresholds,
+            joint_names: list[str] | None = None) -> dict:
     n = len(log["time"])
     fell = bool(n and (log["base_height"][-1] < thresholds.min_base_height or log["tilt"][-1] > thresholds.max_tilt))
     survived = n * policy_dt if not fell else log["time"][-1]
@@ -161,22 +162,41 @@ def metrics(log: dict[str, np.ndarray], scenario: Scenario, policy_dt: float, th
         "action_rate": float(rate),
         **gait(log.get("feet_down"), mask, policy_dt),
         **jitter(achieved, mask, policy_dt),
+        **target_jitter(log.get("joint_target"), mask, policy_dt, joint_names),
     }
 
 
-def jitter(achieved: np.ndarray, mask: np.ndarray, policy_dt: float, window_s: float = 0.5) -> dict:
-    """Per axis, the RMS of the achieved velocity minus its ``window_s`` centred moving average (the part above
-    ~1/``window_s`` Hz) over the judged steps: how much of a tracking error is step-to-step shake rather than
-    drift or gait sway (lus2's early walkers failed the yaw rate on 3-25 Hz shake alone). Figures, not checks."""
-    k = max(1, int(round(window_s / policy_dt)))
-    if mask.sum() < 2 * k:
+SHAKE_HZ = 3.0  # above a stride (lus2's gait clock: 0.8 s, 1.25 Hz) and its second harmonic: what is left is shake
+
+
+def _shake(x: np.ndarray, policy_dt: float) -> np.ndarray:
+    """``x`` (time first) high-passed at ``SHAKE_HZ`` (4th-order Butterworth, forward and backward: no lag)."""
+    from scipy.signal import butter, sosfiltfilt
+
+    sos = butter(4, SHAKE_HZ, btype="highpass", fs=1.0 / policy_dt, output="sos")
+    return sosfiltfilt(sos, np.asarray(x, float), axis=0)
+
+
+def jitter(achieved: np.ndarray, mask: np.ndarray, policy_dt: float) -> dict:
+    """Per axis, the RMS of the achieved velocity above ``SHAKE_HZ`` over the judged steps: how much of a tracking
+    error is step-to-step shake rather than drift or gait sway (lus2's early walkers failed the yaw rate on 3-25 Hz
+    shake alone). Figures, not checks."""
+    if mask.sum() < 50 or len(mask) < 50:
         return {}
-    out = {}
-    for i, axis in enumerate(AXES):
-        x = achieved[:, i]
-        smooth = np.convolve(np.pad(x, (k // 2, k - 1 - k // 2), mode="edge"), np.ones(k) / k, mode="valid")
-        out[f"{axis}_jitter"] = float(np.sqrt(np.mean((x - smooth)[mask] ** 2)))
-    return out
+    shake = _shake(achieved, policy_dt)[mask]
+    return {f"{axis}_jitter": float(np.sqrt(np.mean(shake[:, i] ** 2))) for i, axis in enumerate(AXES)}
+
+
+def target_jitter(targets, mask: np.ndarray, policy_dt: float, joint_names: list[str] | None = None) -> dict:
+    """The joint position targets' shake (RMS above ``SHAKE_HZ`` over the judged steps, rad): the mean over joints
+    and the worst joint. A walker's targets swing with its gait; what is left is what a real motor buzzes with,
+    and where a yaw-rate jitter comes from. Figures, not checks."""
+    if targets is None or len(targets) != len(mask) or mask.sum() < 50:
+        return {}
+    per_joint = np.sqrt(np.mean(_shake(targets, policy_dt)[mask] ** 2, axis=0))
+    worst = int(np.argmax(per_joint))
+    return {"target_jitter": float(per_joint.mean()), "target_jitter_max": float(per_joint[worst]),
+            "target_jitter_joint": joint_names[worst] if joint_names else str(worst)}
 
 
 def gait(feet_down, mask: np.ndarray, policy_dt: float) -> dict:

@@ -125,7 +125,10 @@ VELOCITY_COLUMNS = [("survival [s]", _num(".2f", "survival_s")),
                     ("RMSE x [m/s]", _num(".3f", "lin_vel_x_rmse")), ("RMSE y [m/s]", _num(".3f", "lin_vel_y_rmse")),
                     ("RMSE yaw [rad/s]", _num(".3f", "yaw_rate_rmse")),
                     ("torque sat.", _num(".3f", "torque_saturation")), ("action rate", _num(".3f", "action_rate")),
-                    ("sim2sim joint RMSE [rad]", _num(".3f", "sim2sim_joint_rmse"))]
+                    ("sim2sim joint RMSE [rad]", _num(".3f", "sim2sim_joint_rmse")),
+                    ("target jitter [rad]: mean, most", lambda r: f"{r['metrics']['target_jitter']:.3f}, "
+                     f"{r['metrics']['target_jitter_joint']} {r['metrics']['target_jitter_max']:.3f}"
+                     if "target_jitter" in r["metrics"] else "-")]
 MIMIC_COLUMNS = [("survival [s]", _num(".2f", "survival_s")), ("MPKPE [mm]", _num(".1f", "mpkpe_mm")),
                  ("Isaac Lab MPKPE [mm]", _num(".1f", "isaac_mpkpe_mm")),
                  ("root-rel. MPKPE [mm]", _num(".1f", "mpkpe_root_relative_mm")),
