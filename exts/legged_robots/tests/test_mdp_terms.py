@@ -42,6 +42,16 @@ def test_feet_parallel_is_one_when_parallel_and_gaussian_in_the_yaw_gap():
     torch.testing.assert_close(out, torch.tensor([1.0, math.exp(-4.0), math.exp(-(gap / 0.1) ** 2)]), atol=1e-5, rtol=0)
 
 
+def test_track_ang_vel_z_l1_is_the_absolute_world_yaw_rate_error():
+    """|cmd - wz| grows linearly where the exp kernel has gone flat: a 0.9 rad/s spike costs 0.9, a 0.5 one 0.5."""
+    cmd = torch.tensor([[0.5, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, -0.5]])
+    ang_vel = _arr([[0.0, 0.0, 0.9], [1.0, 1.0, 0.5], [0.0, 0.0, -0.5]])  # roll/pitch rates are not its business
+    env = NS(scene={"robot": NS(data=NS(root_ang_vel_w=ang_vel))},
+             command_manager=NS(get_command=lambda name: cmd))
+    out = mdp.track_ang_vel_z_world_l1(env, "base_velocity", _cfg())
+    torch.testing.assert_close(out, torch.tensor([0.9, 0.5, 0.0]))
+
+
 def test_feet_stumble_flags_horizontal_force_above_ratio_times_vertical():
     forces = [[[30.0, 40.0, 10.0], [0.0, 0.0, 300.0]],  # |Fxy| = 50 > 4 * 10: stumble
               [[30.0, 0.0, 10.0], [0.0, 0.0, 300.0]],  # 30 < 40: no

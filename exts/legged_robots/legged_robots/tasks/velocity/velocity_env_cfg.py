@@ -314,6 +314,9 @@ class RewardsCfg:
                                    params={"command_name": "base_velocity", "std": 0.5})
     track_ang_vel_z_exp = RewTerm(func=mdp.track_ang_vel_z_world_exp, weight=2.0,
                                   params={"command_name": "base_velocity", "std": 0.5})
+    # ours, off (0) by default: the yaw-rate error in full, beside the kernel (the verdict's mean |error|)
+    track_ang_vel_z_l1 = RewTerm(func=mdp.track_ang_vel_z_world_l1, weight=0.0,
+                                 params={"command_name": "base_velocity"})
     feet_air_time = RewTerm(func=mdp.feet_air_time_positive_biped, weight=0.8,
                             params={"command_name": "base_velocity", "threshold": 0.4})
     # ours, not the design's: a gait clock's contact pattern and swing height (see GAIT_PERIOD_S)

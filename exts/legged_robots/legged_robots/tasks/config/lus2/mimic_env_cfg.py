@@ -27,9 +27,9 @@ from .flat_env_cfg import Lus2FlatEnvCfg
 UPPER = ["torso_joint", ".*_shoulder_.*_joint", ".*_elbow_joint", ".*_wrist_.*_joint"]
 LOWER = [".*_hip_.*_joint", ".*_knee_joint"]
 FEET_JOINTS = [".*_ankle_.*_joint"]
-VELOCITY_ONLY_REWARDS = ("track_lin_vel_xy_exp", "track_ang_vel_z_exp", "feet_air_time", "joint_deviation_hip",
-                         "joint_deviation_feet", "joint_deviation_arms", "joint_deviation_wrist",
-                         "joint_deviation_torso")
+VELOCITY_ONLY_REWARDS = ("track_lin_vel_xy_exp", "track_ang_vel_z_exp", "track_ang_vel_z_l1", "feet_air_time",
+                         "joint_deviation_hip", "joint_deviation_feet", "joint_deviation_arms",
+                         "joint_deviation_wrist", "joint_deviation_torso")
 
 
 def mimic_ref_motion_cfg(variant: str) -> Lus2RefMotionCfg:

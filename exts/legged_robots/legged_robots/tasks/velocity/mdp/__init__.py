@@ -74,5 +74,6 @@ from .rewards import (  # noqa: F401
     feet_swing_height,
     self_collisions,
     stand_still,
+    track_ang_vel_z_world_l1,
 )
 from .terminations import physics_blowup  # noqa: F401
