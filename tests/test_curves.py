@@ -25,7 +25,7 @@ def _run(path: Path, iterations: range, num_envs: int, value) -> Path:
 
 
 def test_a_resumed_run_continues_the_iterations_and_env_steps(tmp_path):
-    first = _run(tmp_path / "a", range(0, 10), 4, lambda it: float(it))
+    first = _run(tmp_path / "a", range(0, 20), 4, lambda it: float(it))  # went on past b's end: not in the chain
     second = _run(tmp_path / "b", range(8, 15), 8, lambda it: 100.0 + it)  # resumed from iteration 8
     out = tmp_path / "curves.csv"
     done = subprocess.run([sys.executable, str(ROOT / "scripts/st_rl/curves.py"), "lus2", "--load_run", str(first),

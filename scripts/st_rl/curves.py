@@ -69,10 +69,15 @@ def env_steps_per_iteration(run: Path) -> int:
 
 def collect(runs: list[Path]) -> list[dict]:
     """One dict per iteration: run, iteration, env_steps (after that iteration, counted from iteration 0), then
-    every scalar. A later run's iterations replace an earlier one's from where it resumed."""
+    every scalar. A later run replaces the earlier ones from where it resumed: their iterations from its first on
+    are dropped, also those past its last (the earlier run went on, the chain did not)."""
     merged: dict[int, tuple[Path, dict]] = {}
     for run in runs:
-        for it, scalars in read_scalars(run).items():
+        scalars_of = read_scalars(run)
+        if scalars_of:
+            start = min(scalars_of)
+            merged = {it: v for it, v in merged.items() if it < start}
+        for it, scalars in scalars_of.items():
             merged[it] = (run, scalars)
     per_run = {run: env_steps_per_iteration(run) for run in runs}
     rows, steps, previous = [], 0, -1
