@@ -7,7 +7,8 @@
 Each row: the run, the iteration, the env-steps since the first run's start (iteration x envs x steps per env,
 from the run's params), and the scalars. The table shows the tracking errors, the episode length, the action
 noise and the reward terms that change most (or --tags); the CSV holds every scalar the run logged. A resumed run
-continues the iterations of the run it resumed from, so several runs line up on one axis.
+continues the iterations of the run it resumed from, so several runs line up on one axis: from its first
+iteration on, the later run's rows replace the earlier runs' (runs branched from one checkpoint: one call each).
 """
 
 # Heavy imports (torch, Isaac Lab, MuJoCo, ...) are made inside the functions that need them, so `--help` and a bad

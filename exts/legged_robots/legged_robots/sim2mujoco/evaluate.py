@@ -179,8 +179,8 @@ def _shake(x: np.ndarray, policy_dt: float) -> np.ndarray:
 
 def jitter(achieved: np.ndarray, mask: np.ndarray, policy_dt: float) -> dict:
     """Per axis, the RMS of the achieved velocity above ``SHAKE_HZ`` over the judged steps: how much of a tracking
-    error is step-to-step shake rather than drift or gait sway (lus2's early walkers failed the yaw rate on 3-25 Hz
-    shake alone). Figures, not checks."""
+    error is step-to-step shake or a kick each step rather than drift or gait sway (lus2's walkers failed the yaw
+    rate on what lies above 3 Hz: the gait clock's odd harmonics and noise). Figures, not checks."""
     if mask.sum() < 50 or len(mask) < 50:
         return {}
     shake = _shake(achieved, policy_dt)[mask]
@@ -190,7 +190,7 @@ def jitter(achieved: np.ndarray, mask: np.ndarray, policy_dt: float) -> dict:
 def target_jitter(targets, mask: np.ndarray, policy_dt: float, joint_names: list[str] | None = None) -> dict:
     """The joint position targets' shake (RMS above ``SHAKE_HZ`` over the judged steps, rad): the mean over joints
     and the worst joint. A walker's targets swing with its gait; what is left is what a real motor buzzes with,
-    and where a yaw-rate jitter comes from. Figures, not checks."""
+    and a lead to where a velocity's jitter comes from. Figures, not checks."""
     if targets is None or len(targets) != len(mask) or mask.sum() < 50:
         return {}
     per_joint = np.sqrt(np.mean(_shake(targets, policy_dt)[mask] ** 2, axis=0))
