@@ -167,6 +167,7 @@ def metrics(log: dict[str, np.ndarray], scenario: Scenario, policy_dt: float, th
 
 
 SHAKE_HZ = 3.0  # above a stride (lus2's gait clock: 0.8 s, 1.25 Hz) and its second harmonic: what is left is shake
+SHAKE_MIN_STEPS = 50  # judged steps for a shake figure (1 s at 50 Hz; the zero-phase filter pads 15 samples)
 
 
 def _shake(x: np.ndarray, policy_dt: float) -> np.ndarray:
@@ -181,7 +182,7 @@ def jitter(achieved: np.ndarray, mask: np.ndarray, policy_dt: float) -> dict:
     """Per axis, the RMS of the achieved velocity above ``SHAKE_HZ`` over the judged steps: how much of a tracking
     error is step-to-step shake or a kick each step rather than drift or gait sway (lus2's walkers failed the yaw
     rate on what lies above 3 Hz: the gait clock's odd harmonics and noise). Figures, not checks."""
-    if mask.sum() < 50 or len(mask) < 50:
+    if mask.sum() < SHAKE_MIN_STEPS:
         return {}
     shake = _shake(achieved, policy_dt)[mask]
     return {f"{axis}_jitter": float(np.sqrt(np.mean(shake[:, i] ** 2))) for i, axis in enumerate(AXES)}
@@ -191,7 +192,7 @@ def target_jitter(targets, mask: np.ndarray, policy_dt: float, joint_names: list
     """The joint position targets' shake (RMS above ``SHAKE_HZ`` over the judged steps, rad): the mean over joints
     and the worst joint. A walker's targets swing with its gait; what is left is what a real motor buzzes with,
     and a lead to where a velocity's jitter comes from. Figures, not checks."""
-    if targets is None or len(targets) != len(mask) or mask.sum() < 50:
+    if targets is None or len(targets) != len(mask) or mask.sum() < SHAKE_MIN_STEPS:
         return {}
     per_joint = np.sqrt(np.mean(_shake(targets, policy_dt)[mask] ** 2, axis=0))
     worst = int(np.argmax(per_joint))
