@@ -194,6 +194,8 @@ def test_the_cases_users_met(tmp_path, monkeypatch):
                               ("env.scene.num_envs=many", "expects a number")):
         _assert_one_error_line(*_run(play, ["lus2", "--policy", str(STANDING), override]),
                                override.split("=")[0], message)
+    _assert_one_error_line(*_run(play, ["lus2", "--policy", str(STANDING), "--stochastic"]), "--stochastic",
+                           "has none")
     empty, folder = tmp_path / "empty.yaml", tmp_path / "not_a_run"
     empty.write_text("")
     folder.mkdir()

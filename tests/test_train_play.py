@@ -53,7 +53,7 @@ def test_train_resume_play_export(tmp_path):
     assert "NewtonMujocoCManager" in (run_a / "params" / "env.yaml").read_text(), "CPU default physics, as run"
     assert list(run_a.glob("events.out.tfevents.*")), "tensorboard scalars"
 
-    resumed = run("train.py", "lus2", "--resume", "--max_iterations", "1", *SMALL,
+    resumed = run("train.py", "lus2", "--resume", "--max_iterations", "1", *SMALL, "agent.policy.max_noise_std=0.05",
                   "env.commands.base_velocity.ranges.lin_vel_x=[0.3,0.8]", cwd=tmp_path)
     assert resumed.returncode == 0, resumed.stdout[-3000:] + resumed.stderr[-3000:]
     assert lines(resumed, "[st_rl] it")[0].split()[2] == "3/3", "the iteration count continues"
@@ -64,9 +64,11 @@ def test_train_resume_play_export(tmp_path):
     run_b = max(exp.iterdir())
     assert (run_b / "model_2.pt").is_file()
 
-    play = run("play.py", "lus2", "--steps", "110", "--num_envs", "2",
+    play = run("play.py", "lus2", "--steps", "110", "--num_envs", "2", "--stochastic",
                "agent.policy.actor_hidden_dims=[64,64]", "agent.policy.critic_hidden_dims=[64,64]", cwd=tmp_path)
     assert play.returncode == 0, play.stdout[-3000:] + play.stderr[-3000:]
+    # sampled with the noise the run trained with (its cap, not the checkpoint's uncapped 1.2); exported: the mean
+    assert "actions sampled with the checkpoint's noise (std 0.050," in play.stdout
     assert "(ok, tolerance 1e-05)" in play.stdout
     assert "[play] velocity tracking" in play.stdout  # figures, or that nothing lived past 2 s to judge
     exported = run_b / "exported"

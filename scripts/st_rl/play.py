@@ -5,6 +5,7 @@
     ./run.sh play lus2 --video                            # mp4 via MuJoCo's offscreen renderer, if any
     ./run.sh play lus2 --policy policies/lus2_flat/policy.onnx --video   # an exported policy, no checkpoint
     ./run.sh play lus2 --command 0.5 0 0                 # hold one velocity command in every env
+    ./run.sh play lus2 --command 0.5 0 0 --stochastic    # with training's action noise (the export stays the mean)
 
 Prints episode statistics and the velocity tracking: per axis (forward and lateral in the heading frame, yaw
 rate) the mean |v - v_cmd| and RMSE over every env-step past each episode's first 2 s, per bin of the commanded
@@ -39,6 +40,11 @@ def main(argv=None) -> int:
     from legged_robots.tasks.utils.training import check_framework
 
     check_framework(args, "st_rl", "play")
+    if args.stochastic and args.policy:
+        from legged_robots.tasks.utils.errors import UsageError
+
+        raise UsageError("--stochastic samples a training checkpoint's action noise; an exported policy.onnx has "
+                         "none: give --load_run/--checkpoint instead of --policy")
     task_id, env_cfg, agent_cfg = prepare_play(args)
     if args.policy:
         return play_exported(args, task_id, env_cfg, agent_cfg)
@@ -68,6 +74,8 @@ def main(argv=None) -> int:
     if overrides != list(args.overrides):  # the robot model the policy was trained with
         args.overrides = overrides
         task_id, env_cfg, agent_cfg = prepare_play(args)
+    if args.stochastic:
+        agent_cfg.policy.max_noise_std = trained_noise_cap(agent_cfg, checkpoint, args.overrides)
     env_cfg.sim.device = agent_cfg.device = args.device = resolve_device(args.device)
     if args.num_envs is not None:
         env_cfg.scene.num_envs = args.num_envs
@@ -80,8 +88,17 @@ def main(argv=None) -> int:
                                 checkpoint_infos=checkpoint_infos(env, train_task))
         runner.load(str(checkpoint))
         policy = runner.get_inference_policy(device=args.device)
+        if args.stochastic:
+            mean_policy = policy
+
+            def policy(obs):
+                return mean_policy(obs, stochastic_output=True)
+
         stats, recorded, frames = rollout(env, policy, args.steps, record_qpos=args.video,
                                            record_joint_pos=args.style_report)
+        if args.stochastic:
+            print(f"[play] --stochastic: actions sampled with the checkpoint's noise (std "
+                  f"{mean_policy.output_std.mean().item():.3f}, mean over joints); the export is the mean", flush=True)
         print_stats(stats, args.steps, env.num_envs, args.command)
         out_dir = checkpoint.parent / "exported"
         report_style(args, env, stats, out_dir)
@@ -94,6 +111,17 @@ def main(argv=None) -> int:
     finally:
         env.close()
     return 0 if ok else 1
+
+
+def trained_noise_cap(agent_cfg, checkpoint, overrides) -> float | None:
+    """The action-noise cap the run trained with (its params/agent.yaml), unless the command line sets one: the
+    checkpoint stores the uncapped std parameter, so --stochastic would otherwise sample more noise than training."""
+    import yaml
+
+    path = checkpoint.parent / "params" / "agent.yaml"
+    if any(o.startswith("agent.policy.max_noise_std=") for o in overrides) or not path.is_file():
+        return agent_cfg.policy.max_noise_std
+    return (yaml.safe_load(path.read_text()).get("policy") or {}).get("max_noise_std")
 
 
 if __name__ == "__main__":

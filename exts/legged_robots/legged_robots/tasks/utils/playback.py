@@ -40,6 +40,11 @@ def play_arg_parser(doc: str, framework: str) -> argparse.ArgumentParser:
                         help="compare the rollout's joint-position distributions with the reference clips' (mean "
                              "per-joint Wasserstein-1, rad; the task's clips, else our lus2 clips); also saved as "
                              "style_report.json beside the export")
+    if framework == "st_rl":
+        parser.add_argument("--stochastic", action="store_true",
+                            help="sample actions from the policy's action noise, as training does (default: the "
+                                 "noise-free mean, which is what gets exported); a policy that moves only under its "
+                                 "noise walks with this flag and stands without it")
     parser.add_argument("--headless", action="store_true",
                         help="accepted for Isaac Lab compatibility; play never opens a window here")
     parser.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="config overrides, as for train.py")
