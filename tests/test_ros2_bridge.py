@@ -302,6 +302,8 @@ def test_demo_over_dds_matches_sim2mujoco_in_process(domain, tmp_path, scenario,
                          capture_output=True, text=True, timeout=300)
     result = json.loads((tmp_path / "demo.json").read_text())
     assert out.returncode == (0 if result["passed"] else 1), out.stdout[-3000:] + out.stderr[-3000:]
+    if scenario != "stand":  # its policy.json says it was trained to 0.2 m/s: the line says the 0.5 was clamped
+        assert "the bridge clamped" in out.stdout and result["bridge"]["stats"]["cmd_vel_clamped"] > 0, out.stdout
     m, ref = result["metrics"], result["in_process"]
     lag = result["bridge"]["latency_ms"]["p99"]
     if lag > 5.0 and "--latency_ms" not in extra:  # the in-process twin has no delay: the comparison needs a fast link

@@ -71,7 +71,7 @@ def main(argv=None) -> int:
         report_style(args, _Obs(env), stats, out_dir)
         metadata = {**policy_metadata(u, train_task), "checkpoint": str(checkpoint), "recurrent": False,
                     "framework": "skrl"}
-        metadata = trained_command_ranges(metadata, args, checkpoint)  # not the --command held here
+        metadata = trained_command_ranges(metadata, args, checkpoint)  # the trained ones, not play's
         paths = export_actor(actor, infos["obs_dims"]["policy"], out_dir, metadata)
         ok = report_export(paths, out_dir, recorded)
         if args.video:

@@ -104,7 +104,7 @@ def main(argv=None) -> int:
         report_style(args, env, stats, out_dir)
         metadata = {**policy_metadata(env, train_task), "checkpoint": str(checkpoint),
                     "recurrent": agent_cfg.policy.rnn_type is not None}
-        metadata = trained_command_ranges(metadata, args, checkpoint)  # not the --command held here
+        metadata = trained_command_ranges(metadata, args, checkpoint)  # the trained ones, not play's
         ok = report_export(export_policy(runner, out_dir, metadata), out_dir, recorded)
         if args.video:
             video(frames, env.unwrapped, out_dir / "play.mp4")

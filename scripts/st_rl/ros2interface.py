@@ -329,6 +329,10 @@ def run_demo(args) -> int:
     summary = out / "bridge" / "bridge_summary.json"
     if summary.is_file():
         result["bridge"] = json.loads(summary.read_text())
+        clamped = result["bridge"].get("stats", {}).get("cmd_vel_clamped", 0)
+        if clamped:  # the in-process comparison is not clamped: say why the two may differ
+            line += (f" | the bridge clamped {clamped} /cmd_vel to the policy's trained ranges (policy.json "
+                     f"'commands'; bridge.log)")
     (out / "demo.json").write_text(json.dumps(result, indent=2))
     print(line, flush=True)
     return 0 if passed else 1

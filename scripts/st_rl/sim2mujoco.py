@@ -17,7 +17,8 @@ lateral +-0.3; yaw +-0.5 rad/s in place; 0.5 m/s with 0.3 rad/s yaw; stop-and-go
 judged on the moving halves); 0.5 m/s with a 0.5 m/s sideways push at 3 s and a forward one at 6 s. A scenario
 PASSes when the robot survives all of it and, over the steady window (after the first 2 s), per axis (forward,
 lateral in the heading frame; yaw rate): mean |v - v_cmd| <= 0.10 m/s (0.15 rad/s), RMSE <= 0.25 m/s (0.30
-rad/s); torque saturation <= 5 %, action rate <= 1.0. A robot standing still fails every moving scenario.
+rad/s); torque saturation <= 5 %, action rate <= 1.0; no joint past the ROS 2 bridge's joint fault (its safety
+limit: the soft limit half way on to the hard one) at any step. A robot standing still fails every moving scenario.
 --thresholds FILE changes these (the report names the file and every value it changed). A scenario command
 outside the policy's trained ranges is a warning (the run goes on). With --sim2sim also the joint-position gap
 to Isaac Lab, and both simulators' base velocities side by side.
@@ -135,12 +136,19 @@ def main(argv=None) -> int:
 
         isaac = IsaacLabRobot(md.task, md.joint_names, metadata=md)
         isaac.set_actuator(robot.delay_steps)
+    limits = None
+    if md.joint_pos_limits is not None and md.soft_joint_pos_limits is not None:
+        import numpy as np
+
+        from st_runtime.safety import safety_limits  # where the ROS 2 bridge faults a joint
+
+        limits = safety_limits(np.asarray(md.joint_pos_limits, float), np.asarray(md.soft_joint_pos_limits, float))
     rows = []
     try:
         for latency, sc in ((lat, sc) for lat in latencies for sc in scenarios):
             robot.set_latency(latency / 1000.0, latency / 1000.0)
             log, wall = evaluate.run_scenario(policy, robot, sc, thresholds)
-            m = evaluate.metrics(log, sc, robot.policy_dt, thresholds, robot.joint_names)
+            m = evaluate.metrics(log, sc, robot.policy_dt, thresholds, robot.joint_names, limits)
             if isaac is not None:
                 from legged_robots.sim2mujoco.compare import closed_loop
 
@@ -167,6 +175,8 @@ def main(argv=None) -> int:
             if "target_jitter" in m:  # the joint targets' own shake, and the joint that shakes most (figures)
                 gap_txt += (f" | target jitter {m['target_jitter']:.3f} rad (most: {m['target_jitter_joint']} "
                             f"{m['target_jitter_max']:.3f})")
+            if "safety_limit_margin" in m:  # the closest joint to the ROS 2 bridge's joint fault
+                gap_txt += f" | safety margin {m['safety_limit_margin']:+.3f} rad ({m['safety_limit_joint']})"
             print(f"[sim2mujoco] {name:18s} {'PASS' if passed else 'FAIL'} | survived {m['survival_s']:5.2f} s | "
                   f"{evaluate.tracking_line(m)} | torque sat {m['torque_saturation']:.3f} | action rate "
                   f"{m['action_rate']:.3f}{gap_txt} | {rtf:.0f}x real time"

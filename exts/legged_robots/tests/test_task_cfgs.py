@@ -307,9 +307,11 @@ def test_play_and_resume_take_the_robot_model_a_run_was_trained_with(tmp_path, c
     assert preset_overrides(["presets=a", "physics=b", "env.presets=c"]) == ["presets=a"]
 
 
-def test_play_with_a_held_command_exports_the_trained_ranges(tmp_path):
-    """play --command holds one command in the env; the exported metadata keeps the ranges the policy was trained
-    with: the run's params/env.yaml, and over them the ranges the checkpoint's command curriculum reached."""
+def test_play_exports_the_trained_ranges(tmp_path):
+    """play runs the task's configured ranges (or --command's one command); the exported metadata keeps the ranges
+    the policy was trained with: the run's params/env.yaml, and over them the ranges the checkpoint's command
+    curriculum reached. (Exported with play's ranges, a walker trained to 1 m/s had its /cmd_vel clamped to 0.2 by
+    the ROS 2 bridge.)"""
     from types import SimpleNamespace as NS
 
     import torch
@@ -329,4 +331,8 @@ def test_play_with_a_held_command_exports_the_trained_ranges(tmp_path):
                                                 "lin_vel_y": [0.0, 0.0], "ang_vel_z": [-0.3, 0.3]}
     torch.save({"infos": {"env_state": {"curriculum/command_levels": {"lin_vel_x": [-0.6, 1.0]}}}}, checkpoint)
     assert trained_command_ranges(held, args, checkpoint)["commands"]["base_velocity"]["lin_vel_x"] == [-0.6, 1.0]
-    assert trained_command_ranges(held, NS(command=None), checkpoint) is held  # nothing held: as exported
+    configured = {"commands": {"base_velocity": {"lin_vel_x": [-0.2, 0.2], "heading": [-3.0, 3.0]}}, "task": "t"}
+    out = trained_command_ranges(configured, NS(command=None), checkpoint)["commands"]["base_velocity"]
+    assert out == {"lin_vel_x": [-0.6, 1.0], "heading": [-3.0, 3.0], "lin_vel_y": [0.0, 0.0], "ang_vel_z": [-0.3, 0.3]}
+    no_command = {"commands": {}, "task": "t"}  # a task without a velocity command: as exported
+    assert trained_command_ranges(no_command, NS(command=None), checkpoint) is no_command

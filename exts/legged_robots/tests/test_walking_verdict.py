@@ -110,6 +110,30 @@ def test_stop_and_go_is_judged_on_the_moving_halves():
     assert not passed and m["lin_vel_x_mean_error"] == pytest.approx(0.6)
 
 
+def test_a_joint_past_the_bridges_safety_limit_fails_the_scenario():
+    """A walker that tracks its command but straightens a knee past where the ROS 2 bridge faults it (lus2's knee:
+    hard limit 0, soft 0.1135, fault at 0.057 rad) fails: on the robot it would have been dropped into DAMPING."""
+    from st_runtime.safety import safety_limits
+
+    scenario = BY_NAME["yaw_left_0.5"]
+    limits = safety_limits(np.array([[0.0, 2.27], [-1.0, 1.0]]), np.array([[0.1135, 2.1565], [-0.9, 0.9]]))
+    log = trace(scenario)
+    knee = 0.4 + 0.3 * np.sin(np.arange(len(log["time"])) * DT * 2 * np.pi / 0.8)  # bends 0.1 to 0.7 each stride
+    log["joint_pos"] = np.column_stack([knee, np.zeros_like(knee)])
+    thresholds = evaluate.Thresholds()
+
+    def judged(log):
+        m = evaluate.metrics(log, scenario, DT, thresholds, ["knee", "hip"], limits)
+        return m, *evaluate.verdict(m, thresholds)
+
+    m, passed, failed = judged(log)
+    assert passed and m["safety_limit_margin"] == pytest.approx(0.1 - 0.05675, abs=1e-3), failed
+    log["joint_pos"][300, 0] = 0.02  # one step straight-kneed
+    m, passed, failed = judged(log)
+    assert not passed and m["safety_limit_joint"] == "knee" and failed == ["safety_limit_margin -0.0368 < 0"]
+    assert "safety_limit_margin" not in evaluate.metrics(log, scenario, DT, thresholds)  # no limits: not judged
+
+
 def test_a_thresholds_file_loosens_the_verdict_and_says_so(tmp_path):
     from legged_robots.sim2mujoco.cli import read_config_file
 

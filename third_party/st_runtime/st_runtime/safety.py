@@ -9,6 +9,7 @@ PASSIVE sends nothing; SOFT_START ramps the targets from the measured pose to th
 policy's gains; HOLD keeps the default pose; POLICY runs the policy; DAMPING sends kp = 0 and damping only.
 Faults: e-stop, stale state, non-finite or out-of-range input, a joint past its soft limit, tilt beyond
 the training termination angle. Nothing leaves DAMPING by itself.
+(The joint fault: ``safety_limits``, which sim2mujoco's verdict also checks.)
 """
 
 from __future__ import annotations
@@ -17,6 +18,22 @@ import time
 from dataclasses import dataclass
 from enum import Enum
 from typing import Callable
+
+import numpy as np
+
+# a joint faults past its training soft limit plus this share of the way on to its hard limit (0: at the soft
+# limit, 1: at the hard one)
+LIMIT_SLACK = 0.5
+
+
+def safety_limits(hard: np.ndarray, soft: np.ndarray, slack: float = LIMIT_SLACK) -> np.ndarray:
+    """Per joint (lower, upper): the training's soft limit moved ``slack`` of the way on to the hard limit. The soft
+    limits are Isaac Lab's reward boundary (``soft_joint_pos_limit_factor`` of the range, about its middle); on a
+    lopsided range they sit far inside the short side -- lus2's hip roll [-2.8, 0.25] gets 0.0975, a walking
+    policy rolls to 0.11 -- so faulting there would stop a normal gait; the hard limit is the mechanical stop."""
+    if not 0.0 <= slack <= 1.0:
+        raise ValueError(f"limit_slack {slack}: expected a share in [0, 1]")
+    return soft + slack * (hard - soft)
 
 
 class Mode(str, Enum):

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from st_runtime.ros2.bridge import BridgeConfig, safety_limits
+from st_runtime.ros2.bridge import BridgeConfig
+from st_runtime.safety import safety_limits
 
 HIP_ROLL = np.array([[-2.8, 0.25]])  # lus2's right hip roll: a lopsided range
 SOFT = np.array([[-2.6475, 0.0975]])  # Isaac Lab's soft limits at factor 0.9 (about the middle)

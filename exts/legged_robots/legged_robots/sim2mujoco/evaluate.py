@@ -31,6 +31,9 @@ class Thresholds:
     max_ang_vel_rmse: float = 0.3  # [rad/s] RMSE of the yaw rate
     max_torque_saturation: float = 0.05  # share of (joint, step) samples at the effort limit
     max_action_rate: float = 1.0  # mean |a_t - a_{t-1}| per joint
+    # [rad] how close any joint came to the ROS 2 bridge's joint fault (st_runtime.safety.safety_limits, default
+    # slack); below 0 the bridge would have dropped the robot into DAMPING there
+    min_safety_limit_margin: float = 0.0
     max_sim2sim_joint_rmse: float = 0.2  # [rad], when an Isaac Lab run is compared
     max_mpkpe_mm: float = 60.0  # mimic: global mean body-position error over the clip
     max_mpkpe_vs_isaac: float = 1.5  # mimic: MuJoCo's MPKPE / Isaac Lab's (./run.sh eval) on the same clip
@@ -143,7 +146,9 @@ def tracking_errors(achieved: np.ndarray, commanded: np.ndarray, mask: np.ndarra
 
 
 def metrics(log: dict[str, np.ndarray], scenario: Scenario, policy_dt: float, thresholds: Thresholds,
-            joint_names: list[str] | None = None) -> dict:
+            joint_names: list[str] | None = None, safety_limits: np.ndarray | None = None) -> dict:
+    """The scenario's figures; ``safety_limits`` (per joint (lower, upper), rad) adds the joints' closest approach
+    to them over the whole run."""
     n = len(log["time"])
     fell = bool(n and (log["base_height"][-1] < thresholds.min_base_height or log["tilt"][-1] > thresholds.max_tilt))
     survived = n * policy_dt if not fell else log["time"][-1]
@@ -163,7 +168,20 @@ def metrics(log: dict[str, np.ndarray], scenario: Scenario, policy_dt: float, th
         **gait(log.get("feet_down"), mask, policy_dt),
         **jitter(achieved, mask, policy_dt),
         **target_jitter(log.get("joint_target"), mask, policy_dt, joint_names),
+        **safety_margin(log.get("joint_pos"), safety_limits, joint_names),
     }
+
+
+def safety_margin(joint_pos, limits: np.ndarray | None, joint_names: list[str] | None = None) -> dict:
+    """The smallest distance of any joint to its safety limit over the run (rad, negative: past it), and which
+    joint; nothing without limits or joint positions."""
+    if limits is None or joint_pos is None or not len(joint_pos):
+        return {}
+    q = np.asarray(joint_pos, float)
+    margin = np.minimum(q - limits[:, 0], limits[:, 1] - q).min(axis=0)
+    j = int(np.argmin(margin))
+    return {"safety_limit_margin": float(margin[j]),
+            "safety_limit_joint": joint_names[j] if joint_names else str(j)}
 
 
 SHAKE_HZ = 3.0  # above a stride (lus2's gait clock: 0.8 s, 1.25 Hz) and its second harmonic: what is left is shake
@@ -223,6 +241,7 @@ CHECKS = (  # metric, threshold, passes when (NaN, i.e. nothing judged, fails)
     ("yaw_rate_rmse", "max_ang_vel_rmse", lambda v, t: v <= t),
     ("torque_saturation", "max_torque_saturation", lambda v, t: v <= t),
     ("action_rate", "max_action_rate", lambda v, t: v <= t),
+    ("safety_limit_margin", "min_safety_limit_margin", lambda v, t: v >= t),
     ("sim2sim_joint_rmse", "max_sim2sim_joint_rmse", lambda v, t: v <= t),
     ("mpkpe_mm", "max_mpkpe_mm", lambda v, t: v <= t),
     ("mpkpe_vs_isaac", "max_mpkpe_vs_isaac", lambda v, t: v <= t),

@@ -128,7 +128,9 @@ VELOCITY_COLUMNS = [("survival [s]", _num(".2f", "survival_s")),
                     ("sim2sim joint RMSE [rad]", _num(".3f", "sim2sim_joint_rmse")),
                     ("target jitter [rad]: mean, most", lambda r: f"{r['metrics']['target_jitter']:.3f}, "
                      f"{r['metrics']['target_jitter_joint']} {r['metrics']['target_jitter_max']:.3f}"
-                     if "target_jitter" in r["metrics"] else "-")]
+                     if "target_jitter" in r["metrics"] else "-"),
+                    ("safety margin [rad]", lambda r: f"{r['metrics']['safety_limit_margin']:+.3f} "
+                     f"{r['metrics']['safety_limit_joint']}" if "safety_limit_margin" in r["metrics"] else "-")]
 MIMIC_COLUMNS = [("survival [s]", _num(".2f", "survival_s")), ("MPKPE [mm]", _num(".1f", "mpkpe_mm")),
                  ("Isaac Lab MPKPE [mm]", _num(".1f", "isaac_mpkpe_mm")),
                  ("root-rel. MPKPE [mm]", _num(".1f", "mpkpe_root_relative_mm")),

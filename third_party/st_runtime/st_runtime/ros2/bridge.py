@@ -24,7 +24,7 @@ import numpy as np
 
 from ..observations import ObservationBuilder
 from ..policy import OnnxPolicy
-from ..safety import Mode, SafetyStateMachine, Transition
+from ..safety import LIMIT_SLACK, Mode, SafetyStateMachine, Transition, safety_limits
 from . import msgs
 from .dds import LATCHED, RELIABLE, SENSOR, Node
 
@@ -47,22 +47,10 @@ class BridgeConfig:
     max_base_ang_vel: float = 20.0  # [rad/s] IMU gyro beyond: out-of-range input -> DAMPING
     tilt_limit: float | None = None  # [rad]; None: the training's bad_orientation limit
     damping_scale: float = 1.0  # DAMPING's kd = scale * the policy's kd
-    # a joint faults past its training soft limit plus this share of the way on to its hard limit (0: at the soft
-    # limit, 1: at the hard one); see safety_limits
-    limit_slack: float = 0.5
+    limit_slack: float = LIMIT_SLACK  # where a joint faults: see safety_limits
     autostart: bool = False  # 'start' on the first complete state, 'policy' when HOLD is reached
     allow_extra_joints: bool = False  # /joint_states may carry joints the policy does not drive
     diagnostics_hz: float = 5.0
-
-
-def safety_limits(hard: np.ndarray, soft: np.ndarray, slack: float) -> np.ndarray:
-    """Per joint (lower, upper): the training's soft limit moved ``slack`` of the way on to the hard limit. The soft
-    limits are Isaac Lab's reward boundary (``soft_joint_pos_limit_factor`` of the range, about its middle); on a
-    lopsided range they sit far inside the short side -- lus2's hip roll [-2.8, 0.25] gets 0.0975, a walking
-    policy rolls to 0.11 -- so faulting there would stop a normal gait; the hard limit is the mechanical stop."""
-    if not 0.0 <= slack <= 1.0:
-        raise ValueError(f"limit_slack {slack}: expected a share in [0, 1]")
-    return soft + slack * (hard - soft)
 
 
 @dataclass

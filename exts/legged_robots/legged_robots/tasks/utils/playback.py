@@ -70,11 +70,13 @@ def prepare_play(args):
 
 
 def trained_command_ranges(metadata: dict, args, checkpoint) -> dict:
-    """``metadata`` with the command ranges the policy was trained with, not the one ``--command`` held: the ranges
-    the checkpoint's command curriculum reached, else the training run's (its ``params/env.yaml``), else the
-    configured ones."""
-    ranges = getattr(args, "configured_command_ranges", None)
-    if args.command is None or ranges is None:
+    """``metadata`` with the command ranges the policy was trained with, which play's env does not know (it runs
+    the task's configured ranges, or the one command ``--command`` holds): the ranges the checkpoint's command
+    curriculum reached, else the training run's (its ``params/env.yaml``, overrides included), else the configured
+    ones. The ROS 2 bridge clamps /cmd_vel to these, so they must be the trained ones."""
+    exported = (metadata.get("commands") or {}).get("base_velocity")
+    ranges = getattr(args, "configured_command_ranges", None) if args.command is not None else exported
+    if ranges is None:  # no velocity command
         return metadata
     import torch
     import yaml
