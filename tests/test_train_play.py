@@ -102,6 +102,7 @@ def test_play_holds_a_command_and_gives_the_walking_verdicts_figures(tmp_path):
     figures = dict(zip(line.split("mean |err| ")[1].split()[0:6:2],
                        map(float, line.split("mean |err| ")[1].split()[1:6:2])))
     assert figures["x"] > 0.4 and figures["y"] < 0.1 and figures["wz"] < 0.15, line
+    assert "closest to the ROS 2 bridge's joint fault:" in line and float(line.split()[-2]) > 0, line  # it stands
     assert "[play] command 0.5 0 0: beyond the walking verdict's thresholds: lin_vel_x_mean_error" in out.stdout
     bad = [run("play.py", "lus2", "--command", *values, cwd=tmp_path) for values in (("0.5", "0"), ("a", "0", "0"))]
     assert all(b.returncode == 2 and "argument --command" in b.stderr and "Traceback" not in b.stderr for b in bad)

@@ -124,11 +124,14 @@ class VelocityTracking:
         self.term = u.command_manager.get_term("base_velocity") if "base_velocity" in \
             u.command_manager.active_terms else None
         self.commands, self.achieved = [], []
+        self.margin = None  # per joint, the closest it came to the ROS 2 bridge's joint fault (as sim2mujoco)
 
     def record(self) -> None:
         if self.term is None:
             return
         import torch
+
+        from st_runtime.safety import safety_limits
         from isaaclab.utils.math import quat_apply_inverse, yaw_quat
 
         d = self.robot.data  # as track_lin_vel_xy_yaw_frame_exp and track_ang_vel_z_world_exp read them
@@ -137,6 +140,10 @@ class VelocityTracking:
         judged = self.u.episode_length_buf >= STARTUP_STEPS
         self.commands.append(self.term.command[judged].cpu().clone())
         self.achieved.append(achieved[judged].cpu().clone())
+        limits = safety_limits(d.joint_pos_limits.torch, d.soft_joint_pos_limits.torch)  # (envs, joints, 2)
+        q = d.joint_pos.torch
+        margin = torch.minimum(q - limits[..., 0], limits[..., 1] - q).min(dim=0).values.cpu()
+        self.margin = margin if self.margin is None else torch.minimum(self.margin, margin)
 
     def summary(self, bin_width: float = 0.25) -> dict | None:
         """Per axis mean |v - v_cmd| and RMSE over every judged env-step, and the same per bin of the commanded
@@ -152,6 +159,9 @@ class VelocityTracking:
         if not len(cmd):
             return {"samples": 0}
         out = {"samples": len(cmd), "overall": tracking_errors(ach, cmd, np.ones(len(cmd), bool)), "bins": []}
+        j = int(self.margin.argmin())
+        out["overall"]["safety_limit_margin"] = float(self.margin[j])
+        out["overall"]["safety_limit_joint"] = self.robot.joint_names[j]
         for i, axis in enumerate(AXES):
             edges = np.floor(cmd[:, i] / bin_width + 0.5)  # bins centred on multiples of bin_width
             for b in np.unique(edges):
@@ -175,7 +185,8 @@ def print_tracking(summary: dict | None, command=None) -> None:
         return
     o = summary["overall"]
     print(f"[play] velocity tracking over {summary['samples']} env-steps (each episode's first "
-          f"{STARTUP_STEPS * 0.02:g} s left out): {tracking_line(o)}")
+          f"{STARTUP_STEPS * 0.02:g} s left out): {tracking_line(o)} | closest to the ROS 2 bridge's joint fault: "
+          f"{o['safety_limit_joint']} {o['safety_limit_margin']:+.3f} rad")
     if command is not None:
         _, failed = verdict(o, Thresholds())
         print(f"[play] command {' '.join(f'{v:g}' for v in command)}: "
