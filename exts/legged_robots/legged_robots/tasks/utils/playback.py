@@ -130,9 +130,9 @@ class VelocityTracking:
         if self.term is None:
             return
         import torch
+        from isaaclab.utils.math import quat_apply_inverse, yaw_quat
 
         from st_runtime.safety import safety_limits
-        from isaaclab.utils.math import quat_apply_inverse, yaw_quat
 
         d = self.robot.data  # as track_lin_vel_xy_yaw_frame_exp and track_ang_vel_z_world_exp read them
         vel_yaw = quat_apply_inverse(yaw_quat(d.root_quat_w.torch), d.root_lin_vel_w.torch[:, :3])
