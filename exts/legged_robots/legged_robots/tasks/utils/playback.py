@@ -124,7 +124,7 @@ class VelocityTracking:
         self.term = u.command_manager.get_term("base_velocity") if "base_velocity" in \
             u.command_manager.active_terms else None
         self.commands, self.achieved = [], []
-        self.margin = None  # per joint, the closest it came to the ROS 2 bridge's joint fault (as sim2mujoco)
+        self.q_min = self.q_max = None  # each joint's extremes over the run, for the ROS 2 bridge's joint fault
 
     def record(self) -> None:
         if self.term is None:
@@ -132,18 +132,16 @@ class VelocityTracking:
         import torch
         from isaaclab.utils.math import quat_apply_inverse, yaw_quat
 
-        from st_runtime.safety import safety_limits
-
         d = self.robot.data  # as track_lin_vel_xy_yaw_frame_exp and track_ang_vel_z_world_exp read them
         vel_yaw = quat_apply_inverse(yaw_quat(d.root_quat_w.torch), d.root_lin_vel_w.torch[:, :3])
         achieved = torch.cat([vel_yaw[:, :2], d.root_ang_vel_w.torch[:, 2:3]], dim=1)
         judged = self.u.episode_length_buf >= STARTUP_STEPS
         self.commands.append(self.term.command[judged].cpu().clone())
         self.achieved.append(achieved[judged].cpu().clone())
-        limits = safety_limits(d.joint_pos_limits.torch, d.soft_joint_pos_limits.torch)  # (envs, joints, 2)
         q = d.joint_pos.torch
-        margin = torch.minimum(q - limits[..., 0], limits[..., 1] - q).min(dim=0).values.cpu()
-        self.margin = margin if self.margin is None else torch.minimum(self.margin, margin)
+        q_min, q_max = q.min(dim=0).values.cpu(), q.max(dim=0).values.cpu()
+        self.q_min = q_min if self.q_min is None else torch.minimum(self.q_min, q_min)
+        self.q_max = q_max if self.q_max is None else torch.maximum(self.q_max, q_max)
 
     def summary(self, bin_width: float = 0.25) -> dict | None:
         """Per axis mean |v - v_cmd| and RMSE over every judged env-step, and the same per bin of the commanded
@@ -152,16 +150,19 @@ class VelocityTracking:
             return None
         import numpy as np
 
-        from legged_robots.sim2mujoco.evaluate import AXES, tracking_errors
+        from legged_robots.sim2mujoco.evaluate import AXES, safety_margin, tracking_errors
+        from st_runtime.safety import safety_limits
 
         cmd = np.concatenate([c.numpy() for c in self.commands]).astype(float)
         ach = np.concatenate([a.numpy() for a in self.achieved]).astype(float)
         if not len(cmd):
             return {"samples": 0}
         out = {"samples": len(cmd), "overall": tracking_errors(ach, cmd, np.ones(len(cmd), bool)), "bins": []}
-        j = int(self.margin.argmin())
-        out["overall"]["safety_limit_margin"] = float(self.margin[j])
-        out["overall"]["safety_limit_joint"] = self.robot.joint_names[j]
+        d = self.robot.data
+        limits = safety_limits(d.joint_pos_limits.torch, d.soft_joint_pos_limits.torch).cpu()  # (envs, joints, 2)
+        tightest = np.stack([limits[..., 0].max(dim=0).values.numpy(), limits[..., 1].min(dim=0).values.numpy()], 1)
+        out["overall"].update(safety_margin(np.stack([self.q_min.numpy(), self.q_max.numpy()]), tightest,
+                                            self.robot.joint_names))
         for i, axis in enumerate(AXES):
             edges = np.floor(cmd[:, i] / bin_width + 0.5)  # bins centred on multiples of bin_width
             for b in np.unique(edges):
