@@ -35,6 +35,7 @@ def main(argv=None) -> int:
         report_style,
         rollout,
         trained_command_ranges,
+        trained_observation_history,
         video,
     )
     from legged_robots.tasks.utils.policy_metadata import policy_metadata
@@ -47,6 +48,7 @@ def main(argv=None) -> int:
     if overrides != list(args.overrides):  # the robot model the policy was trained with
         args.overrides = overrides
         task_id, env_cfg, agent_cfg = prepare_play(args)
+    trained_observation_history(env_cfg, checkpoint)
     env_cfg.sim.device = agent_cfg.device = args.device = resolve_device(args.device)
     if args.num_envs is not None:
         env_cfg.scene.num_envs = args.num_envs

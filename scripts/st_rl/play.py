@@ -62,6 +62,7 @@ def main(argv=None) -> int:
         report_style,
         rollout,
         trained_command_ranges,
+        trained_observation_history,
         video,
     )
     from legged_robots.tasks.utils.policy_metadata import policy_metadata
@@ -74,6 +75,7 @@ def main(argv=None) -> int:
     if overrides != list(args.overrides):  # the robot model the policy was trained with
         args.overrides = overrides
         task_id, env_cfg, agent_cfg = prepare_play(args)
+    trained_observation_history(env_cfg, checkpoint)
     if args.stochastic:
         agent_cfg.policy.max_noise_std = trained_noise_cap(agent_cfg, checkpoint, args.overrides)
     env_cfg.sim.device = agent_cfg.device = args.device = resolve_device(args.device)

@@ -302,3 +302,38 @@ def test_a_latency_sweep_names_the_largest_latency_each_scenario_survives_and_pa
         assert (out / "latency_sweep.png").stat().st_size > 10_000
         m = json.loads((out / "metrics.json").read_text())
         assert set(m) == {"stand@0ms", "stand@10ms", "stand@40ms"} and m["stand@40ms"]["latency_ms"] == 40
+
+
+def test_a_policy_with_observation_history_is_rebuilt_frame_for_frame(tmp_path):
+    """The policy group with 3 frames of history: the export gives each term's one-frame size and its history,
+    and MuJoCo's first observation after a reset (every frame the reset state) is Isaac Lab's, value for value."""
+    from legged_robots.tasks import make_env
+    from legged_robots.tasks.utils.policy_metadata import policy_metadata
+
+    def three_frames(cfg):
+        cfg.observations.policy.history_length = 3
+
+    env = make_env(f"{TASK}-Play", num_envs=1, edit=three_frames)
+    try:
+        obs, _ = env.reset()
+        u = env.unwrapped
+        md = policy_metadata(env, TASK)
+        assert [(t["dim"], t["history_length"]) for t in md["observation"]["terms"]] == \
+            [(3, 3), (3, 3), (27, 3), (27, 3), (27, 3), (3, 3), (2, 3)]
+        r = u.scene["robot"]
+        ids = [r.joint_names.index(n) for n in md["joint_names"]]
+        x, y, z, w = r.data.root_quat_w.torch[0].numpy()
+        mj = MujocoRobot(lus2_scene_mjcf("lus2_27dof"), md)
+        mj.reset(base_pos=r.data.root_pos_w.torch[0].numpy(), base_quat_wxyz=[w, x, y, z],
+                 joint_pos=r.data.joint_pos.torch[0, ids].numpy(),
+                 base_lin_vel_w=r.data.root_lin_vel_w.torch[0].numpy(),
+                 base_ang_vel_b=r.data.root_ang_vel_b.torch[0].numpy(),
+                 joint_vel=r.data.joint_vel.torch[0, ids].numpy())
+        builder = ObservationBuilder(md)
+        command = u.command_manager.get_command("base_velocity")[0].numpy()
+        ours = builder.build(mj, np.zeros(27), command)
+        theirs = obs["policy"][0].numpy()
+        assert ours.shape == theirs.shape == (92 * 3,)
+        np.testing.assert_allclose(ours, theirs, atol=1e-4)
+    finally:
+        env.close()

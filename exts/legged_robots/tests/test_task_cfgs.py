@@ -336,3 +336,34 @@ def test_play_exports_the_trained_ranges(tmp_path):
     assert out == {"lin_vel_x": [-0.6, 1.0], "heading": [-3.0, 3.0], "lin_vel_y": [0.0, 0.0], "ang_vel_z": [-0.3, 0.3]}
     no_command = {"commands": {}, "task": "t"}  # a task without a velocity command: as exported
     assert trained_command_ranges(no_command, NS(command=None), checkpoint) is no_command
+
+
+def test_play_gives_the_policy_the_history_it_was_trained_with(tmp_path, capsys):
+    """A run trained with ``env.observations.policy.history_length=5`` plays with 5 frames (its checkpoint's first
+    layer fits no other width); an exported policy plays with the history its metadata records."""
+    import yaml
+
+    from legged_robots.tasks.utils.playback import policy_terms_as_exported, trained_observation_history
+    from st_runtime.metadata import PolicyMetadata
+
+    (tmp_path / "params").mkdir()
+    (tmp_path / "params" / "env.yaml").write_text(yaml.safe_dump({"observations": {"policy": {"history_length": 5}}}))
+    cfg = load("St-Velocity-Flat-Lus2-Play")
+    assert not cfg.observations.policy.history_length
+    trained_observation_history(cfg, tmp_path / "model_5.pt")
+    assert cfg.observations.policy.history_length == 5
+    assert "5 frames of history" in capsys.readouterr().out
+    trained_observation_history(cfg, tmp_path / "elsewhere" / "model_5.pt")  # no params: as configured
+    assert cfg.observations.policy.history_length == 5
+
+    import json
+    from pathlib import Path
+
+    exported = json.loads((Path(__file__).resolve().parents[3] / "tests/data/lus2_standing/policy.json").read_text())
+    obs = exported["observation"]
+    for history in (3, 0):
+        for term in obs["terms"]:
+            term["history_length"] = history
+        obs["history_length"], obs["dim"] = history, sum(t["dim"] for t in obs["terms"]) * max(history, 1)
+        policy_terms_as_exported(cfg, PolicyMetadata.parse(exported), "policy.onnx")
+        assert (cfg.observations.policy.history_length or 0) == history

@@ -241,6 +241,28 @@ def policy_terms_as_exported(env_cfg, metadata, path) -> None:
     for name in have:
         if name not in wanted:
             setattr(group, name, None)
+    group.history_length = metadata.observation.history_length or None  # the frames it was trained to see
+    for term in metadata.observation.terms:
+        if term.history_length and not metadata.observation.history_length:
+            getattr(group, term.name).history_length = term.history_length
+
+
+def trained_observation_history(env_cfg, checkpoint) -> None:
+    """The policy group's history as the training run had it (its ``params/env.yaml``; e.g. trained with
+    ``env.observations.policy.history_length=5``): the checkpoint's first layer only fits that many frames."""
+    import yaml
+
+    from .config_files import _ParamsLoader
+
+    env_yaml = Path(checkpoint).parent / "params" / "env.yaml"
+    if not env_yaml.is_file():
+        return
+    run = ((yaml.load(env_yaml.read_text(), Loader=_ParamsLoader) or {}).get("observations") or {}).get("policy") or {}
+    history = run.get("history_length")
+    group = env_cfg.observations.policy
+    if isinstance(history, int) and history != (group.history_length or 0):
+        print(f"[play] the policy sees {history} frames of history, as its run trained it", flush=True)
+        group.history_length = history or None
 
 
 def play_exported(args, task_id: str, env_cfg, agent_cfg) -> int:

@@ -156,15 +156,16 @@ def policy_metadata(env, task: str, group: str = "policy") -> dict:
     terms = []
     for name, dims, cfg in zip(obs_manager.active_terms[group], obs_manager.group_obs_term_dim[group],
                                obs_manager._group_obs_term_cfgs[group]):
+        history = int(getattr(cfg, "history_length", 0) or 0)
         term = {
             "name": name,
-            "dim": int(torch.tensor(dims).prod()),
+            "dim": int(torch.tensor(dims).prod()) // max(history, 1),  # one frame (the manager's dims hold them all)
             "func": f"{cfg.func.__module__}.{cfg.func.__name__}" if callable(cfg.func) else str(cfg.func),
             "params": {**_defaults(cfg.func), **{k: (list(v) if isinstance(v, tuple) else v)
                                                   for k, v in (cfg.params or {}).items() if _plain_param(v)}},
             "scale": _plain(cfg.scale),
             "clip": _plain(cfg.clip),
-            "history_length": int(getattr(cfg, "history_length", 0) or 0),
+            "history_length": history,
         }
         if "sensor_cfg" in (cfg.params or {}) and hasattr(u.scene.sensors[cfg.params["sensor_cfg"].name], "ray_starts"):
             term["ray_caster"] = _ray_caster(u.scene.sensors[cfg.params["sensor_cfg"].name])
