@@ -174,3 +174,27 @@ def test_feet_swing_height_penalizes_a_swing_foot_off_the_height():
     # the right foot swings at step 5: at 0.08 above the left, no penalty; on the ground, 0.08^2; the left foot
     # 0.2 up in stance is not this term's business (the right's clearance is then 0: 0.08^2); standing: none
     torch.testing.assert_close(out, torch.tensor([0.0, 0.0064, 0.0064, 0.0]), atol=1e-6, rtol=0)
+
+
+def test_a_speed_dependent_gait_clock_integrates_its_rate_and_restarts_with_the_episode():
+    """fast_period 0.5 s at >= 1.0 m/s (0.8 s up to 0.5): each step adds step_dt x the rate of the speed commanded
+    during it; an env whose episode restarted begins from zero; a fixed clock is still t / period."""
+    cmd = torch.tensor([[0.2, 0.0, 0.0], [1.0, 0.0, 0.0], [0.6, 0.8, 0.0]])  # 0.2, 1.0 and 1.0 m/s (planar)
+    env = NS(num_envs=3, device="cpu", step_dt=0.02, episode_length_buf=torch.zeros(3, dtype=torch.long),
+             common_step_counter=0, command_manager=NS(get_command=lambda name: cmd))
+    clock = dict(period=0.8, fast_period=0.5, fast_speed=(0.5, 1.0))
+    assert torch.equal(mdp.gait_clock(env, **clock), torch.zeros(3))
+    for _ in range(10):  # ten steps
+        env.episode_length_buf += 1
+        env.common_step_counter += 1
+        phase = mdp.gait_clock(env, **clock)
+        assert torch.equal(mdp.gait_clock(env, **clock), phase)  # a second read in the step does not advance it
+    torch.testing.assert_close(phase, torch.tensor([10 * 0.02 / 0.8, 10 * 0.02 / 0.5, 10 * 0.02 / 0.5]))
+    cmd[0, 0] = 0.75  # half way: (1/0.8 + 1/0.5) / 2 Hz
+    env.episode_length_buf[:] = torch.tensor([11, 0, 11])  # env 1 restarts: zero now, one step's worth next
+    assert mdp.gait_clock(env, **clock)[1] == 0.0
+    env.episode_length_buf[1] = 1
+    env.common_step_counter += 1
+    phase = mdp.gait_clock(env, **clock)
+    torch.testing.assert_close(phase[:2], torch.tensor([0.25 + 0.02 * (1.25 + 2.0) / 2, 0.02 / 0.5]))
+    torch.testing.assert_close(mdp.gait_clock(env, period=0.8), torch.tensor([11, 1, 11]) * 0.02 / 0.8)

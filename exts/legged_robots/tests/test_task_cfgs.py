@@ -188,6 +188,23 @@ def test_ranges_with_min_above_max_name_the_term_and_field():
             load_env_cfg("St-Velocity-Rough-Lus2", [override])
 
 
+def test_the_gait_clock_is_one_clock_that_can_run():
+    """An override that speeds up one term's clock and not the others' would train against two clocks: an error
+    naming the terms; a clock that cannot run names its parameter."""
+    from legged_robots.tasks import load_env_cfg
+    from legged_robots.tasks.utils.cfg_checks import GAIT_TERMS, ConfigRangeError
+
+    with pytest.raises(ConfigRangeError, match="gait clock's terms differ.*env.rewards.feet_gait: \\(0.8, 0.5"):
+        load_env_cfg("St-Velocity-Flat-Lus2", ["env.rewards.feet_gait.params.fast_period=0.5"])
+    terms = ["observations.policy.gait_phase", "observations.critic.gait_phase", "rewards.feet_gait",
+             "rewards.feet_swing_height"]
+    assert GAIT_TERMS == ("gait_phase", "feet_gait", "feet_swing_height")
+    cfg = load_env_cfg("St-Velocity-Flat-Lus2", [f"env.{t}.params.fast_period=0.5" for t in terms])
+    assert cfg.rewards.feet_gait.params["fast_period"] == 0.5
+    with pytest.raises(ConfigRangeError, match="fast_period must be in"):
+        load_env_cfg("St-Velocity-Flat-Lus2", [f"env.{t}.params.fast_period=0.9" for t in terms])
+
+
 def test_weight_override_on_a_term_that_does_not_exist():
     from legged_robots.tasks import load_env_cfg
     from legged_robots.tasks.utils.overrides import OverrideError

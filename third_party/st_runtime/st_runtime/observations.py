@@ -14,6 +14,7 @@ from dataclasses import replace
 import numpy as np
 
 from .errors import PolicyMetadataError
+from .gait import gait_frequency
 from .metadata import ObservationTerm, PolicyMetadata
 
 
@@ -46,8 +47,13 @@ def _generated_commands(robot, ctx, term):
 
 
 def _gait_phase(robot, ctx, term):
-    """mdp.gait_phase: the clock counts policy steps since the start (the builder's reset)."""
-    angle = 2.0 * np.pi * ((ctx["step"] * ctx["dt"] / float(term.params["period"])) % 1.0)
+    """mdp.gait_phase: the clock counts policy steps since the start (the builder's reset); a speed-dependent one
+    (``fast_period``) is the phase the builder integrated (``ObservationBuilder.build``)."""
+    if term.params.get("fast_period") is None:
+        phase = (ctx["step"] * ctx["dt"] / float(term.params["period"])) % 1.0
+    else:
+        phase = ctx["gait_phase"]
+    angle = 2.0 * np.pi * phase
     return np.array([np.sin(angle), np.cos(angle)])
 
 
@@ -132,17 +138,22 @@ class ObservationBuilder:
             raise PolicyMetadataError(f"observation terms add up to {self.dim} values, the metadata says "
                                       f"{md.observation.dim}")
         self.names = [t[0] for t in self.terms]
+        clock = next((t for t in md.observation.terms if t.kind == "gait_phase"
+                      and t.params.get("fast_period") is not None), None)
+        self._clock = None if clock is None else (float(clock.params["period"]), float(clock.params["fast_period"]),
+                                                  tuple(clock.params.get("fast_speed", (0.5, 1.0))))
         self.reset()
 
     def reset(self) -> None:
         self.step = 0  # policy steps since the start (reset): the gait clock's time
+        self.gait_phase = 0.0  # a speed-dependent clock's phase, integrated build by build
         self._history = {name: deque(maxlen=h) for name, _, _, _, _, h in self.terms if h > 0}
 
     def term_values(self, robot, last_action, command, reference=None) -> dict[str, np.ndarray]:
         """Each term after clip and scale, before history (for term-by-term comparisons). ``reference``: (world
         position, w-x-y-z orientation) of the reference root, for a mimic policy."""
         ctx = {"last_action": np.asarray(last_action, float), "command": np.asarray(command, float),
-               "reference": reference, "step": self.step, "dt": self.policy_dt}
+               "reference": reference, "step": self.step, "dt": self.policy_dt, "gait_phase": self.gait_phase}
         out = {}
         for name, fn, dim, scale, clip, _ in self.terms:
             value = np.asarray(fn(robot, ctx, self._meta[name]), float).reshape(-1)
@@ -161,6 +172,9 @@ class ObservationBuilder:
         parts = []
         values = self.term_values(robot, last_action, command, reference)
         self.step += 1
+        if self._clock is not None:  # as training's GaitClock: this step's command sets the rate to the next
+            speed = np.linalg.norm(np.asarray(command, float)[:2])
+            self.gait_phase = (self.gait_phase + self.policy_dt * gait_frequency(speed, *self._clock)) % 1.0
         for name, value in values.items():
             if name in self._history:
                 hist = self._history[name]

@@ -37,6 +37,7 @@ class StManagerBasedRLEnv(ManagerBasedRLEnv):
 
     def load_managers(self) -> None:
         super().load_managers()
+        self.termination_manager.compute = _after_gait_clocks(self, self.termination_manager.compute)
         if GUARD in self.termination_manager.active_terms:
             self.reward_manager.compute = _without_lost_envs(self, self.reward_manager.compute)
 
@@ -159,6 +160,19 @@ def _sync_amp_cfg(cfg) -> None:
             raise UsageError("ref_motion.style_goal_fields: this task has no style goal reward (an AMP task has)")
         cfg.commands.style_goal_commands = amp_mdp.StyleCommandCfg()
         cfg.rewards.track_style_goal_exp = RewardTermCfg(func=amp_mdp.track_style_goal_exp, weight=weight)
+
+
+def _after_gait_clocks(env: StManagerBasedRLEnv, compute):
+    """Speed-dependent gait clocks (``velocity/mdp/observations.py:GaitClock``) advance here, first thing after the
+    physics step (terminations come before rewards, resets and the new commands): at the speed commanded during
+    the step, whatever order the terms read them in."""
+
+    def wrapped():
+        for clock in env.__dict__.get("_st_gait_clocks", {}).values():
+            clock.advance(env)
+        return compute()
+
+    return wrapped
 
 
 def _without_lost_envs(env: StManagerBasedRLEnv, compute):

@@ -117,11 +117,36 @@ def _check_sensors(cfg) -> None:
                                + "): one board, one mounting; set them equal")
 
 
+GAIT_TERMS = ("gait_phase", "feet_gait", "feet_swing_height")  # the terms that read the gait clock
+GAIT_KEYS = ("period", "fast_period", "fast_speed")
+
+
+def _check_gait_clock(cfg) -> None:
+    """Every term that reads the gait clock reads the same clock (one set of ``GAIT_KEYS``), and it can run: an
+    override that changes one term's period and not the others' would train against two clocks."""
+    from st_runtime.gait import check_gait_params
+
+    clocks = {}
+    for where, term in _terms(cfg):
+        if getattr(getattr(term, "func", None), "__name__", "") in GAIT_TERMS:
+            p = term.params or {}
+            clocks[where] = (p.get("period", 0.8), p.get("fast_period"), tuple(p.get("fast_speed", (0.5, 1.0))))
+    if len(set(clocks.values())) > 1:
+        raise ConfigRangeError("the gait clock's terms differ in " + "/".join(GAIT_KEYS) + " ("
+                               + ", ".join(f"{k}: {v}" for k, v in clocks.items()) + "): set them equal")
+    for where, (period, fast_period, fast_speed) in list(clocks.items())[:1]:
+        try:
+            check_gait_params(period, fast_period, fast_speed)
+        except ValueError as e:
+            raise ConfigRangeError(f"{where}.params: {e}") from None
+
+
 def check_env_cfg(cfg) -> None:
     """Raise ConfigRangeError naming ``env.<manager>.<term>.<field>`` for any range with min > max, and the actuator
     group and key for real-actuator numbers out of their ranges."""
     _check_actuators(cfg)
     _check_sensors(cfg)
+    _check_gait_clock(cfg)
     for where, term in _terms(cfg):
         params = getattr(term, "params", None) or {}
         gaussian = params.get("distribution") == "gaussian"  # (mean, std), not (min, max)

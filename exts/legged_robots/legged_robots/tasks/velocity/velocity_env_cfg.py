@@ -53,9 +53,16 @@ COMMAND_LIMITS = {"lin_vel_x": (-1.0, 1.0), "lin_vel_y": (-0.5, 0.5), "ang_vel_z
 # right foot half a period after the left; both down when asked to stand) and `feet_swing_height` for a swing
 # foot GAIT_SWING_HEIGHT above the other. Measured without it (policies/wip_lus2_walk): 8 M env-steps of a
 # policy that balances and stands at 0.5 m/s; stepping had to be discovered from standing.
+# GAIT_FAST_PERIOD_S set: the clock runs faster with the commanded speed, to that period at GAIT_FAST_SPEED[1] m/s
+# (st_runtime/gait.py). An override sets env.<term>.params.fast_period on every term that reads the clock
+# (GAIT_TERMS in tasks/utils/cfg_checks.py checks they agree).
 GAIT_PERIOD_S = 0.8
+GAIT_FAST_PERIOD_S = None
+GAIT_FAST_SPEED = (0.5, 1.0)  # m/s
 GAIT_STANCE_RATIO = 0.55
 GAIT_SWING_HEIGHT = 0.08  # m
+
+_CLOCK = {"period": GAIT_PERIOD_S, "fast_period": GAIT_FAST_PERIOD_S, "fast_speed": GAIT_FAST_SPEED}
 
 POLICY_HISTORY_LENGTH = 0  # > 0: the policy sees that many past frames of each proprioceptive term
 
@@ -199,7 +206,7 @@ class ObservationsCfg:
                             encoder_resolution=ENCODER_RESOLUTION)
         actions = ObsTerm(func=mdp.last_action)
         velocity_commands = ObsTerm(func=mdp.generated_commands, params={"command_name": "base_velocity"})
-        gait_phase = ObsTerm(func=mdp.gait_phase, params={"period": GAIT_PERIOD_S})
+        gait_phase = ObsTerm(func=mdp.gait_phase, params=dict(_CLOCK))
         height_scan = ObsTerm(func=mdp.height_scan, params={"sensor_cfg": SceneEntityCfg("height_scanner")},
                               noise=Unoise(n_min=-0.1, n_max=0.1), clip=(-1.0, 1.0))
 
@@ -221,7 +228,7 @@ class ObservationsCfg:
         joint_vel = ObsTerm(func=mdp.joint_vel_rel)
         actions = ObsTerm(func=mdp.last_action)
         velocity_commands = ObsTerm(func=mdp.generated_commands, params={"command_name": "base_velocity"})
-        gait_phase = ObsTerm(func=mdp.gait_phase, params={"period": GAIT_PERIOD_S})
+        gait_phase = ObsTerm(func=mdp.gait_phase, params=dict(_CLOCK))
         # privileged
         body_masses = ObsTerm(func=mdp.body_mass_rel, params={"asset_cfg": SceneEntityCfg("robot", body_names=".*")})
         contact_forces = ObsTerm(func=mdp.contact_forces_norm, params={"sensor_cfg": _contacts(".*")})
@@ -300,7 +307,7 @@ RANDOMIZATION_EVENTS = ("physics_material", "reset_robot_rigid_body_mass", "rese
 ##
 
 
-_GAIT = {"period": GAIT_PERIOD_S, "stance_ratio": GAIT_STANCE_RATIO}
+_GAIT = {**_CLOCK, "stance_ratio": GAIT_STANCE_RATIO}
 
 
 @configclass

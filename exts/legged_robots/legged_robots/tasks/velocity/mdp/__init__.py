@@ -58,9 +58,11 @@ from isaaclab_tasks.core.velocity.mdp import (  # noqa: F401
 from .commands import TurningVelocityCommand, TurningVelocityCommandCfg  # noqa: F401
 from .curriculums import command_velocity_levels, ramp_reward_weight  # noqa: F401
 from .observations import (  # noqa: F401
+    GaitClock,
     body_mass_rel,
     contact_forces_norm,
     friction_coeff,
+    gait_clock,
     gait_phase,
     joint_gains_rel,
     sensed_state,

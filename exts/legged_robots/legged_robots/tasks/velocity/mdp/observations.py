@@ -75,20 +75,61 @@ def contact_forces_norm(env: ManagerBasedEnv, sensor_cfg: SceneEntityCfg, scale:
     return torch.linalg.norm(sensor.data.net_forces_w.torch[:, sensor_cfg.body_ids], dim=-1) * scale
 
 
-def gait_phase(env: ManagerBasedEnv, period: float = 0.8) -> torch.Tensor:
+def gait_phase(env: ManagerBasedEnv, period: float = 0.8, fast_period: float | None = None,
+               fast_speed: tuple[float, float] = (0.5, 1.0), command_name: str = "base_velocity") -> torch.Tensor:
     """A gait clock: ``[sin 2 pi phi, cos 2 pi phi]``, ``phi = (t / period) mod 1``, t the time since the episode
     began (steps x step dt). With it a policy need not discover a stepping rhythm from standing: the clock says
-    which foot should be down (``rewards.feet_gait``). On a robot the same clock counts control steps from start."""
-    angle = 2.0 * torch.pi * gait_clock(env, period)
+    which foot should be down (``rewards.feet_gait``). On a robot the same clock counts control steps from start.
+    ``fast_period`` set: the clock speeds up with the commanded speed (``st_runtime.gait``; ``GaitClock``)."""
+    angle = 2.0 * torch.pi * gait_clock(env, period, fast_period, fast_speed, command_name)
     return torch.stack([torch.sin(angle), torch.cos(angle)], dim=1)
 
 
-def gait_clock(env: ManagerBasedEnv, period: float) -> torch.Tensor:
-    """The gait phase in [0, 1) per env: time since the episode began over ``period``, modulo 1 (zero for an env
-    without episodes)."""
+def gait_clock(env: ManagerBasedEnv, period: float, fast_period: float | None = None,
+               fast_speed: tuple[float, float] = (0.5, 1.0), command_name: str = "base_velocity") -> torch.Tensor:
+    """The gait phase in [0, 1) per env (zero for an env without episodes): time since the episode began over
+    ``period``, modulo 1; with ``fast_period``, the phase a ``GaitClock`` integrated."""
     if not hasattr(env, "episode_length_buf"):
         return torch.zeros(env.num_envs, device=env.device)
-    return torch.remainder(env.episode_length_buf.to(torch.float32) * env.step_dt / period, 1.0)
+    if fast_period is None:
+        return torch.remainder(env.episode_length_buf.to(torch.float32) * env.step_dt / period, 1.0)
+    clocks = env.__dict__.setdefault("_st_gait_clocks", {})
+    key = (period, fast_period, tuple(fast_speed), command_name)
+    if key not in clocks:
+        clocks[key] = GaitClock(env, *key)
+    return clocks[key].phase(env)
+
+
+class GaitClock:
+    """A speed-dependent clock's phase per env: each env step it advances by ``step_dt * gait_frequency(speed)`` at
+    the speed commanded during that step, and it is zero at an episode's start. ``advance`` runs once per step,
+    before anything reads the clock (``StManagerBasedRLEnv`` calls ``advance_gait_clocks`` first thing after the
+    physics, so rewards and observations read the same phase whatever their order); a read in a step nothing
+    advanced does it then. The robot side integrates the same way (``st_runtime.observations``)."""
+
+    def __init__(self, env, period, fast_period, fast_speed, command_name):
+        from st_runtime.gait import check_gait_params
+
+        check_gait_params(period, fast_period, fast_speed)
+        self.period, self.fast_period, self.fast_speed = period, fast_period, fast_speed
+        self.command_name = command_name
+        self._phase = torch.zeros(env.num_envs, device=env.device)
+        self._counter = env.common_step_counter
+
+    def advance(self, env) -> None:
+        from st_runtime.gait import gait_frequency
+
+        if self._counter == env.common_step_counter:
+            return
+        self._counter = env.common_step_counter
+        speed = torch.linalg.norm(env.command_manager.get_command(self.command_name)[:, :2], dim=1)
+        rate = gait_frequency(speed, self.period, self.fast_period, self.fast_speed)
+        started = env.episode_length_buf <= 1  # reset since the last advance: the phase starts from zero
+        self._phase = torch.remainder(torch.where(started, 0.0, self._phase) + env.step_dt * rate, 1.0)
+
+    def phase(self, env) -> torch.Tensor:
+        self.advance(env)
+        return torch.where(env.episode_length_buf == 0, 0.0, self._phase)
 
 
 # -- real sensors: latency at physics-step resolution, dropped samples, gyro bias, IMU mounting, encoders

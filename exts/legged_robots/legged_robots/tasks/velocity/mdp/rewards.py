@@ -74,11 +74,12 @@ class action_smoothness_2(ManagerTermBase):
 
 
 def _gait(env: ManagerBasedRLEnv, period: float, stance_ratio: float, command_name: str,
-          standing_speed: float) -> tuple[torch.Tensor, torch.Tensor]:
+          standing_speed: float, fast_period: float | None = None,
+          fast_speed: tuple[float, float] = (0.5, 1.0)) -> tuple[torch.Tensor, torch.Tensor]:
     """(expected stance per foot (N, 2), moving (N,)): the left foot's phase is the clock's
     (``observations.gait_phase``), the right foot's half a period later; a foot stands in the first
     ``stance_ratio`` of its cycle. Asked to stand (command below ``standing_speed``), both feet stand."""
-    phase = gait_clock(env, period)
+    phase = gait_clock(env, period, fast_period, fast_speed, command_name)
     feet = torch.stack([phase, torch.remainder(phase + 0.5, 1.0)], dim=1)
     cmd = env.command_manager.get_command(command_name)
     moving = (torch.linalg.norm(cmd[:, :2], dim=1) + torch.abs(cmd[:, 2])) > standing_speed
@@ -86,23 +87,25 @@ def _gait(env: ManagerBasedRLEnv, period: float, stance_ratio: float, command_na
 
 
 def feet_gait(env: ManagerBasedRLEnv, sensor_cfg: SceneEntityCfg, command_name: str, period: float = 0.8,
-              stance_ratio: float = 0.55, standing_speed: float = 0.1) -> torch.Tensor:
+              stance_ratio: float = 0.55, standing_speed: float = 0.1, fast_period: float | None = None,
+              fast_speed: tuple[float, float] = (0.5, 1.0)) -> torch.Tensor:
     """Feet on the ground when the gait clock says so: the number of feet (of the two selected, left first)
     whose contact (net force > 1 N) matches their expected stance (``_gait``), 0 to 2."""
     sensor = env.scene.sensors[sensor_cfg.name]
     contact = torch.linalg.norm(sensor.data.net_forces_w.torch[:, sensor_cfg.body_ids], dim=-1) > 1.0
-    stance, _ = _gait(env, period, stance_ratio, command_name, standing_speed)
+    stance, _ = _gait(env, period, stance_ratio, command_name, standing_speed, fast_period, fast_speed)
     return torch.sum((contact == stance).float(), dim=1)
 
 
 def feet_swing_height(env: ManagerBasedRLEnv, asset_cfg: SceneEntityCfg, command_name: str, height: float = 0.08,
-                      period: float = 0.8, stance_ratio: float = 0.55, standing_speed: float = 0.1) -> torch.Tensor:
+                      period: float = 0.8, stance_ratio: float = 0.55, standing_speed: float = 0.1,
+                      fast_period: float | None = None, fast_speed: tuple[float, float] = (0.5, 1.0)) -> torch.Tensor:
     """Swing-foot clearance error: ``sum_swing (z_foot - min_z_feet - height)^2`` [m^2] over the feet the gait
     clock has in swing, heights measured from the lower foot (so a slope or step moves both). Without it a
     clock-following policy shuffles, feet barely off the ground."""
     z = env.scene[asset_cfg.name].data.body_pos_w.torch[:, asset_cfg.body_ids, 2]
     clearance = z - z.min(dim=1, keepdim=True)[0]
-    stance, _ = _gait(env, period, stance_ratio, command_name, standing_speed)
+    stance, _ = _gait(env, period, stance_ratio, command_name, standing_speed, fast_period, fast_speed)
     return torch.sum(torch.square(clearance - height) * (~stance).float(), dim=1)
 
 
