@@ -355,21 +355,27 @@ def test_play_exports_the_trained_ranges(tmp_path):
     assert trained_command_ranges(no_command, NS(command=None), checkpoint) is no_command
 
 
-def test_play_gives_the_policy_the_history_it_was_trained_with(tmp_path, capsys):
+def test_play_gives_the_policy_the_history_and_clock_it_was_trained_with(tmp_path, capsys):
     """A run trained with ``env.observations.policy.history_length=5`` plays with 5 frames (its checkpoint's first
-    layer fits no other width); an exported policy plays with the history its metadata records."""
+    layer fits no other width) and a run trained on a speed-dependent gait clock with that clock, on every term
+    that reads it; an exported policy plays with the history and clock its metadata records."""
     import yaml
 
     from legged_robots.tasks.utils.playback import policy_terms_as_exported, trained_observation_history
     from st_runtime.metadata import PolicyMetadata
 
     (tmp_path / "params").mkdir()
-    (tmp_path / "params" / "env.yaml").write_text(yaml.safe_dump({"observations": {"policy": {"history_length": 5}}}))
+    (tmp_path / "params" / "env.yaml").write_text(yaml.safe_dump({"observations": {"policy": {
+        "history_length": 5, "gait_phase": {"params": {"period": 0.8, "fast_period": 0.65, "fast_speed": [0.4, 1.0]}}}}}))
     cfg = load("St-Velocity-Flat-Lus2-Play")
     assert not cfg.observations.policy.history_length
     trained_observation_history(cfg, tmp_path / "model_5.pt")
     assert cfg.observations.policy.history_length == 5
-    assert "5 frames of history" in capsys.readouterr().out
+    clocks = [t.params for t in (cfg.observations.policy.gait_phase, cfg.observations.critic.gait_phase,
+                                 cfg.rewards.feet_gait, cfg.rewards.feet_swing_height)]
+    assert all((c["fast_period"], c["fast_speed"]) == (0.65, (0.4, 1.0)) for c in clocks)
+    out = capsys.readouterr().out
+    assert "5 frames of history" in out and "gait clock as the policy was trained: period 0.8 s, 0.65 s at 1.0" in out
     trained_observation_history(cfg, tmp_path / "elsewhere" / "model_5.pt")  # no params: as configured
     assert cfg.observations.policy.history_length == 5
 
@@ -378,9 +384,12 @@ def test_play_gives_the_policy_the_history_it_was_trained_with(tmp_path, capsys)
 
     exported = json.loads((Path(__file__).resolve().parents[3] / "tests/data/lus2_standing/policy.json").read_text())
     obs = exported["observation"]
+    obs["terms"].append({"name": "gait_phase", "dim": 2, "func": "legged_robots.tasks.velocity.mdp.gait_phase",
+                         "params": {"period": 0.8}})  # a fixed clock
     for history in (3, 0):
         for term in obs["terms"]:
             term["history_length"] = history
         obs["history_length"], obs["dim"] = history, sum(t["dim"] for t in obs["terms"]) * max(history, 1)
         policy_terms_as_exported(cfg, PolicyMetadata.parse(exported), "policy.onnx")
         assert (cfg.observations.policy.history_length or 0) == history
+        assert cfg.rewards.feet_gait.params["fast_period"] is None

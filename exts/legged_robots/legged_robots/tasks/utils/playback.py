@@ -242,14 +242,18 @@ def policy_terms_as_exported(env_cfg, metadata, path) -> None:
         if name not in wanted:
             setattr(group, name, None)
     group.history_length = metadata.observation.history_length or None  # the frames it was trained to see
+    clock = next((t.params for t in metadata.observation.terms if t.kind == "gait_phase"), None)
+    if clock is not None:
+        set_gait_clock(env_cfg, clock)
     for term in metadata.observation.terms:
         if term.history_length and not metadata.observation.history_length:
             getattr(group, term.name).history_length = term.history_length
 
 
 def trained_observation_history(env_cfg, checkpoint) -> None:
-    """The policy group's history as the training run had it (its ``params/env.yaml``; e.g. trained with
-    ``env.observations.policy.history_length=5``): the checkpoint's first layer only fits that many frames."""
+    """The policy's observation as the training run had it (its ``params/env.yaml``): the policy group's history
+    (e.g. trained with ``env.observations.policy.history_length=5``: the checkpoint's first layer fits no other
+    width) and the gait clock's numbers (a checkpoint trained on a speed-dependent clock walks to that clock)."""
     import yaml
 
     from .config_files import _ParamsLoader
@@ -263,6 +267,27 @@ def trained_observation_history(env_cfg, checkpoint) -> None:
     if isinstance(history, int) and history != (group.history_length or 0):
         print(f"[play] the policy sees {history} frames of history, as its run trained it", flush=True)
         group.history_length = history or None
+    clock = (run.get("gait_phase") or {}).get("params")
+    if clock:
+        set_gait_clock(env_cfg, clock)
+
+
+def set_gait_clock(env_cfg, params: dict) -> None:
+    """Every term that reads the gait clock (``cfg_checks.GAIT_TERMS``) on the clock ``params`` describe (period,
+    fast_period, fast_speed; absent: the fixed clock's defaults); said when that changes the task's clock."""
+    from .cfg_checks import GAIT_KEYS, GAIT_TERMS, _terms
+
+    wanted = {"period": params.get("period", 0.8), "fast_period": params.get("fast_period"),
+              "fast_speed": tuple(params.get("fast_speed") or (0.5, 1.0))}
+    changed = False
+    for _, term in _terms(env_cfg):
+        if getattr(getattr(term, "func", None), "__name__", "") in GAIT_TERMS:
+            changed |= any(term.params.get(k) != wanted[k] for k in GAIT_KEYS)
+            term.params.update(wanted)
+    if changed:
+        print(f"[play] the gait clock as the policy was trained: period {wanted['period']} s"
+              + (f", {wanted['fast_period']} s at {wanted['fast_speed'][1]} m/s" if wanted["fast_period"] else ""),
+              flush=True)
 
 
 def play_exported(args, task_id: str, env_cfg, agent_cfg) -> int:
