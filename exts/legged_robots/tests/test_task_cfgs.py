@@ -365,8 +365,9 @@ def test_play_gives_the_policy_the_history_and_clock_it_was_trained_with(tmp_pat
     from st_runtime.metadata import PolicyMetadata
 
     (tmp_path / "params").mkdir()
+    clock = {"period": 0.8, "fast_period": 0.65, "fast_speed": [0.4, 1.0]}
     (tmp_path / "params" / "env.yaml").write_text(yaml.safe_dump({"observations": {"policy": {
-        "history_length": 5, "gait_phase": {"params": {"period": 0.8, "fast_period": 0.65, "fast_speed": [0.4, 1.0]}}}}}))
+        "history_length": 5, "gait_phase": {"params": clock}}}}))
     cfg = load("St-Velocity-Flat-Lus2-Play")
     assert not cfg.observations.policy.history_length
     trained_observation_history(cfg, tmp_path / "model_5.pt")
