@@ -71,6 +71,29 @@ def test_a_command_step_reaches_the_joint_exactly_k_physics_steps_later(env):
         assert moved == 3 + k, (env_id, k, tau[:, env_id])
 
 
+def test_computed_minus_applied_torque_is_the_clip_alone_whatever_the_strength(env):
+    """``rewards.dof_torques_limits`` reads computed - applied torque as what the motor could not give (Isaac Lab's
+    DCMotor): a weaker or stronger motor inside its curve is not over its limit; a saturated one is, by the
+    clipped amount at its strength."""
+    legs = _legs(env)
+    env.scene["robot"].reset(torch.arange(NUM_ENVS))
+    for buf in legs._delay_buffers:
+        buf.set_time_lag(torch.zeros(NUM_ENVS, dtype=torch.int))
+    strength = torch.tensor([[1.0], [0.9], [1.1], [0.9]])
+    legs.strength[:] = strength
+    n, kp = legs.num_joints, float(legs.stiffness[0, 0])
+    limit = float(legs.actuator_effort_limit[0, 0])
+    q, qd = torch.zeros(NUM_ENVS, n), torch.zeros(NUM_ENVS, n)
+    target = torch.full((NUM_ENVS, n), 0.2 * limit / kp)
+    target[3] = 3.0 * limit / kp  # env 3: three times past the limit
+    _drive(legs, target[None], q, qd)  # the reset's first sample
+    applied = _drive(legs, target[None], q, qd)[0]
+    over = legs.computed_effort - legs.applied_effort
+    torch.testing.assert_close(applied[:3], (strength[:3] * 0.2 * limit).expand(3, n), rtol=1e-5, atol=1e-4)
+    assert float(over[:3].abs().max()) < 1e-4
+    torch.testing.assert_close(over[3, 0], torch.tensor(0.9 * 2.0 * limit), rtol=1e-5, atol=1e-3)
+
+
 def test_the_torque_speed_curve_and_strength_at_known_speeds_on_both_sides(env):
     """One joint group driven through the same targets and joint speeds by Isaac Lab's actuator and st_runtime's:
     the same torques; at speed the DC motor gives less than the effort limit, and none at its no-load speed."""

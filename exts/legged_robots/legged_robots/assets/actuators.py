@@ -52,7 +52,12 @@ class DelayedDCMotor(DelayedPDActuator):
         # only the position target is delayed: position control leaves velocity and effort targets at zero, and
         # DelayedPDActuator's two other buffers were a third of the actuator's time per physics step
         control_action.joint_positions = self.positions_delay_buffer.compute(control_action.joint_positions)
-        return IdealPDActuator.compute(self, control_action, joint_pos, joint_vel)
+        out = IdealPDActuator.compute(self, control_action, joint_pos, joint_vel)
+        # the torque asked of this env's motor: computed - applied is then the DC curve's clip alone, as in Isaac
+        # Lab's DCMotor (rewards.dof_torques_limits reads it). Unscaled, a strength of 0.9 read as 10 % of every
+        # torque over its limit: lus2's walker paid ~1 reward/s for it at any speed, more the faster it went.
+        self.computed_effort = self.strength * self.computed_effort
+        return out
 
     def _clip_effort(self, effort: torch.Tensor, joint_vel: torch.Tensor) -> torch.Tensor:
         qd = torch.clip(joint_vel, min=-self._vel_at_effort_lim, max=self._vel_at_effort_lim)
