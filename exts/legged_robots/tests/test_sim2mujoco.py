@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 import torch
+from isaac_state import mujoco_at_isaac_state
 from stand_check import hold_gains
 
 from legged_robots.assets.paths import lus2_scene_mjcf
@@ -113,14 +114,7 @@ def test_observations_rebuilt_in_mujoco_equal_isaac_labs_for_the_same_state(isaa
         isaac.step(action)
     isaac.set_command(command)
     obs_isaac = isaac.observe()
-    r = isaac.robot
-    quat_xyzw = r.data.root_quat_w.torch[0].numpy().astype(float)
-    quat = quat_xyzw[[3, 0, 1, 2]]
-    mj = MujocoRobot(lus2_scene_mjcf("lus2_27dof"), metadata)
-    mj.reset(base_pos=r.data.root_pos_w.torch[0].numpy(), base_quat_wxyz=quat, joint_pos=isaac.joint_pos,
-             base_lin_vel_w=r.data.root_lin_vel_w.torch[0].numpy(),
-             base_ang_vel_b=r.data.root_ang_vel_b.torch[0].numpy(),
-             joint_vel=r.data.joint_vel.torch[0, isaac.ids].numpy())
+    mj = mujoco_at_isaac_state(isaac.robot, metadata)
     builder = ObservationBuilder(metadata)
     builder.step = 6  # the gait clock: six policy steps since the reset, as Isaac Lab's episode
     last = isaac.u.action_manager.action[0].numpy()

@@ -4,6 +4,7 @@ Lab's (the rough task on our flat ground, so both simulators have the same terra
 import numpy as np
 import pytest
 import torch
+from isaac_state import mujoco_at_isaac_state
 from isaaclab.terrains import TerrainImporterCfg
 
 from legged_robots.assets.paths import GROUND_USD, lus2_scene_mjcf
@@ -37,14 +38,7 @@ def test_height_scan_and_every_other_term_match_isaac_lab(tmp_path):
             env.step(0.6 * torch.randn(1, 27, generator=gen))
         obs = u.observation_manager.compute_group("policy")[0].numpy()
         r = u.scene["robot"]
-        ids = [r.joint_names.index(n) for n in md["joint_names"]]
-        mj = MujocoRobot(lus2_scene_mjcf("lus2_27dof"), md)
-        x, y, z, w = r.data.root_quat_w.torch[0].numpy()
-        mj.reset(base_pos=r.data.root_pos_w.torch[0].numpy(), base_quat_wxyz=[w, x, y, z],
-                 joint_pos=r.data.joint_pos.torch[0, ids].numpy(),
-                 base_lin_vel_w=r.data.root_lin_vel_w.torch[0].numpy(),
-                 base_ang_vel_b=r.data.root_ang_vel_b.torch[0].numpy(),
-                 joint_vel=r.data.joint_vel.torch[0, ids].numpy())
+        mj = mujoco_at_isaac_state(r, md)
         builder = ObservationBuilder(md)
         builder.step = 8  # the gait clock: eight policy steps since the reset
         command = u.command_manager.get_command("base_velocity")[0].numpy()

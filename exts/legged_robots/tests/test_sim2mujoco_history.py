@@ -5,10 +5,9 @@ time, so it cannot share test_sim2mujoco.py's module-wide env)."""
 import numpy as np
 import pytest
 import torch
+from isaac_state import mujoco_at_isaac_state
 
-from legged_robots.assets.paths import lus2_scene_mjcf
 from legged_robots.sim2mujoco.compare import split_terms
-from st_runtime.mujoco_robot import MujocoRobot
 from st_runtime.observations import ObservationBuilder
 
 pytestmark = pytest.mark.sim
@@ -39,15 +38,7 @@ def test_a_policy_with_history_and_a_speed_dependent_clock_is_rebuilt_frame_for_
         assert [(t["dim"], t["history_length"]) for t in md["observation"]["terms"]] == \
             [(3, 3), (3, 3), (27, 3), (27, 3), (27, 3), (3, 3), (2, 3)]
         assert md["observation"]["terms"][-1]["params"]["fast_period"] == 0.5
-        r = u.scene["robot"]
-        ids = [r.joint_names.index(n) for n in md["joint_names"]]
-        x, y, z, w = r.data.root_quat_w.torch[0].numpy()
-        mj = MujocoRobot(lus2_scene_mjcf("lus2_27dof"), md)
-        mj.reset(base_pos=r.data.root_pos_w.torch[0].numpy(), base_quat_wxyz=[w, x, y, z],
-                 joint_pos=r.data.joint_pos.torch[0, ids].numpy(),
-                 base_lin_vel_w=r.data.root_lin_vel_w.torch[0].numpy(),
-                 base_ang_vel_b=r.data.root_ang_vel_b.torch[0].numpy(),
-                 joint_vel=r.data.joint_vel.torch[0, ids].numpy())
+        mj = mujoco_at_isaac_state(u.scene["robot"], md)
         builder = ObservationBuilder(md)
         command = u.command_manager.get_command("base_velocity")
         ours = builder.build(mj, np.zeros(27), command[0].numpy())

@@ -134,9 +134,10 @@ def _check_gait_clock(cfg) -> None:
     if len(set(clocks.values())) > 1:
         raise ConfigRangeError("the gait clock's terms differ in " + "/".join(GAIT_KEYS) + " ("
                                + ", ".join(f"{k}: {v}" for k, v in clocks.items()) + "): set them equal")
-    for where, (period, fast_period, fast_speed) in list(clocks.items())[:1]:
+    if clocks:  # one clock (checked above): whether it can run
+        where, clock = next(iter(clocks.items()))
         try:
-            check_gait_params(period, fast_period, fast_speed)
+            check_gait_params(*clock)
         except ValueError as e:
             raise ConfigRangeError(f"{where}.params: {e}") from None
 

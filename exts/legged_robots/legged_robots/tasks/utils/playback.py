@@ -69,6 +69,16 @@ def prepare_play(args):
     return task_id, env_cfg, agent_cfg
 
 
+def run_env_params(checkpoint) -> dict:
+    """The env config a checkpoint's run trained with (its ``params/env.yaml``, overrides included); {} without."""
+    import yaml
+
+    from .config_files import _ParamsLoader
+
+    env_yaml = Path(checkpoint).parent / "params" / "env.yaml"
+    return (yaml.load(env_yaml.read_text(), Loader=_ParamsLoader) or {}) if env_yaml.is_file() else {}
+
+
 def trained_command_ranges(metadata: dict, args, checkpoint) -> dict:
     """``metadata`` with the command ranges the policy was trained with, which play's env does not know (it runs
     the task's configured ranges, or the one command ``--command`` holds): the ranges the checkpoint's command
@@ -79,15 +89,9 @@ def trained_command_ranges(metadata: dict, args, checkpoint) -> dict:
     if ranges is None:  # no velocity command
         return metadata
     import torch
-    import yaml
 
-    from .config_files import _ParamsLoader
-
-    env_yaml = Path(checkpoint).parent / "params" / "env.yaml"
-    if env_yaml.is_file():
-        run_ranges = (((yaml.load(env_yaml.read_text(), Loader=_ParamsLoader) or {}).get("commands") or {})
-                      .get("base_velocity") or {}).get("ranges") or {}
-        ranges = {**ranges, **{k: list(v) for k, v in run_ranges.items() if isinstance(v, (list, tuple))}}
+    run_ranges = ((run_env_params(checkpoint).get("commands") or {}).get("base_velocity") or {}).get("ranges") or {}
+    ranges = {**ranges, **{k: list(v) for k, v in run_ranges.items() if isinstance(v, (list, tuple))}}
 
     ckpt = torch.load(checkpoint, map_location="cpu", weights_only=False)
     state = (ckpt.get("infos") or {}).get("env_state", {}) if isinstance(ckpt, dict) else {}
@@ -254,14 +258,7 @@ def trained_observation_history(env_cfg, checkpoint) -> None:
     """The policy's observation as the training run had it (its ``params/env.yaml``): the policy group's history
     (e.g. trained with ``env.observations.policy.history_length=5``: the checkpoint's first layer fits no other
     width) and the gait clock's numbers (a checkpoint trained on a speed-dependent clock walks to that clock)."""
-    import yaml
-
-    from .config_files import _ParamsLoader
-
-    env_yaml = Path(checkpoint).parent / "params" / "env.yaml"
-    if not env_yaml.is_file():
-        return
-    run = ((yaml.load(env_yaml.read_text(), Loader=_ParamsLoader) or {}).get("observations") or {}).get("policy") or {}
+    run = (run_env_params(checkpoint).get("observations") or {}).get("policy") or {}
     history = run.get("history_length")
     group = env_cfg.observations.policy
     if isinstance(history, int) and history != (group.history_length or 0):
